@@ -1,0 +1,122 @@
+import { statSync } from 'node:fs';
+import type { Config } from './config/config-types.ts';
+import { VERSION } from './config/config-load.ts';
+import { EventBus } from './events/event-bus.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { startHttp } from './http/http-server.ts';
+import { inboxRoutes } from './inbox/inbox-routes.ts';
+import { createLog, type Log } from './log/log.ts';
+import { MailIngest } from './mail/mail-ingest.ts';
+import { Mailbox } from './mail/mailbox.ts';
+import { RuntimeStats } from './mail/runtime-stats.ts';
+import { parseMessageBody } from './parse/parse-message.ts';
+import { createSummaryParser } from './parse/parse-pool.ts';
+import { startSmtp, type BoundListener } from './smtp/smtp-service.ts';
+import { loadTlsMaterial } from './smtp/smtp-tls.ts';
+import { MailReads } from './store/mail-reads.ts';
+import { startStoreWriter } from './store/store-writer.ts';
+import { openDatabase } from './store/store-open.ts';
+
+export interface AppDeps {
+  /** Wall clock in ms; tests may pass their own. */
+  readonly now?: () => number;
+  readonly log?: Log;
+  /** How long shutdown waits for transactions in DATA to finish (default 10 s). */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface RunningApp {
+  readonly config: Config;
+  readonly smtp: readonly BoundListener[];
+  readonly smtpPort: number;
+  /** The implicit-TLS port, when --smtps is set. */
+  readonly smtpsPort: number | null;
+  readonly httpPort: number;
+  /** Base URL of UI and API, ending in "/". */
+  readonly httpUrl: string;
+  readonly databaseFile: string;
+  /** PEM of the certificate STARTTLS/SMTPS present, so tests and tools can pin it. */
+  readonly tlsCertificate: string;
+  readonly bus: EventBus;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The composition root (DESIGN.md §2): builds store, parser, bus, SMTP and HTTP from one config.
+ * main.ts and the tests both start the product through this function.
+ */
+export async function startApp(config: Config, deps: AppDeps = {}): Promise<RunningApp> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? createLog(config.logLevel);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    const database = openDatabase(config.storage.database);
+    cleanups.push(() => database.close());
+    const reads = new MailReads(database.db);
+    const writer = await startStoreWriter({
+      file: database.file,
+      temporary: database.temporary,
+      maxMessages: config.storage.maxMessages,
+    });
+    cleanups.push(() => writer.close());
+    const parser = createSummaryParser({ workers: config.storage.parseWorkers });
+    cleanups.push(() => parser.close());
+    const bus = new EventBus((error, event) => log.error(`a ${event.type} listener failed`, error));
+    const stats = new RuntimeStats(now());
+    const ingest = new MailIngest({ writer, parser, bus, stats, now });
+    const tls = await loadTlsMaterial(config.smtp.tls, config.storage.database, config.smtp.hostname);
+
+    const smtp = await startSmtp({ config: config.smtp, tls, ingest, bus, log, stats, now });
+    cleanups.push(() => smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS));
+
+    const mailbox = new Mailbox(reads, writer, parseMessageBody);
+    const api = inboxRoutes(mailbox, {
+      version: VERSION,
+      databasePath: database.file,
+      databaseBytes: () => fileSize(database.file) + fileSize(`${database.file}-wal`),
+      runtime: stats,
+      now,
+      memoryBytes: () => process.memoryUsage.rss(),
+    });
+    const http = await startHttp(
+      createHttpApp({ webroot: config.http.webroot, log, api }),
+      config.http.listen,
+      config.http.webroot,
+    );
+    // Close HTTP after SMTP (cleanups run in reverse), so the API answers while SMTP drains.
+    cleanups.splice(cleanups.length - 1, 0, () => http.close());
+
+    const plain = smtp.listeners.find((l) => l.name === 'smtp');
+    const secure = smtp.listeners.find((l) => l.name === 'smtps');
+    return {
+      config,
+      smtp: smtp.listeners,
+      smtpPort: plain?.port ?? 0,
+      smtpsPort: secure?.port ?? null,
+      httpPort: http.port,
+      httpUrl: http.url,
+      databaseFile: database.file,
+      tlsCertificate: tls.cert,
+      bus,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    // A missing -wal file simply has no size to add.
+    return 0;
+  }
+}

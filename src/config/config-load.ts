@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config, ConfigResult, ListenAddress, SmtpConfig, TlsFiles } from './config-types.ts';
+import { OPTIONS, OPTIONS_BY_NAME } from './config-options.ts';
+import { helpText } from './config-help.ts';
+import {
+  parseAddress,
+  parseBoolean,
+  parseDuration,
+  parseInteger,
+  parseWebroot,
+  type Parsed,
+} from './config-values.ts';
+import { parseCredentials } from './config-credentials.ts';
+
+export const VERSION = '0.1.0';
+
+/** Reads a file as text; injected so callers decide what "readable" means. */
+export type ReadText = (file: string) => string;
+
+type RawValues = Map<string, string | boolean>;
+
+/**
+ * Builds the typed, frozen Config from command-line arguments and environment variables
+ * (flags win over env). Collects every problem instead of stopping at the first, so a user
+ * fixes a broken command line in one go. Only this folder reads the environment.
+ */
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readText: ReadText = (file) => readFileSync(file, 'utf8'),
+): ConfigResult {
+  const errors: string[] = [];
+  const fromArgs = parseArgv(argv, errors);
+  if (fromArgs === 'help') return { kind: 'help', text: helpText(VERSION) };
+  if (fromArgs === 'version') return { kind: 'version', text: `catchall ${VERSION}` };
+  const raw = parseEnv(env, errors);
+  for (const [name, value] of fromArgs) raw.set(name, value);
+
+  const built = buildConfig(raw, readText, errors);
+  if (errors.length > 0 || !built) return { kind: 'errors', errors };
+  return { kind: 'config', config: deepFreeze(built) };
+}
+
+function parseArgv(argv: readonly string[], errors: string[]): RawValues | 'help' | 'version' {
+  const raw: RawValues = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--version' || arg === '-V') return 'version';
+    const match = /^--(no-)?([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
+    if (!match) {
+      errors.push(`unexpected argument "${arg}" (options start with --; see --help)`);
+      continue;
+    }
+    const [, negated, name = '', inline] = match;
+    const spec = OPTIONS_BY_NAME.get(name);
+    if (!spec) {
+      errors.push(`unknown option --${negated ?? ''}${name} (see --help)`);
+      continue;
+    }
+    if (spec.boolean) {
+      if (negated) {
+        if (inline !== undefined) errors.push(`--no-${name} takes no value`);
+        raw.set(name, false);
+      } else if (inline !== undefined) {
+        collect(parseBoolean(inline), `--${name}`, errors, (v) => raw.set(name, v));
+      } else {
+        raw.set(name, true);
+      }
+      continue;
+    }
+    if (negated) {
+      errors.push(`--no-${name} is not an option: --${name} takes a value`);
+      continue;
+    }
+    const value = inline ?? argv[i + 1];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      errors.push(`--${name} needs a value (${spec.value ?? 'VALUE'})`);
+      continue;
+    }
+    if (inline === undefined) i++;
+    raw.set(name, value);
+  }
+  return raw;
+}
+
+function parseEnv(env: Readonly<Record<string, string | undefined>>, errors: string[]): RawValues {
+  const raw: RawValues = new Map();
+  for (const spec of OPTIONS) {
+    const value = env[spec.env];
+    if (value === undefined || value === '') continue;
+    if (spec.boolean) collect(parseBoolean(value), spec.env, errors, (v) => raw.set(spec.name, v));
+    else raw.set(spec.name, value);
+  }
+  return raw;
+}
+
+function collect<T>(parsed: Parsed<T>, where: string, errors: string[], use: (value: T) => void): void {
+  if (parsed.ok) use(parsed.value);
+  else errors.push(`${where}: ${parsed.error}`);
+}
+
+function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Config | null {
+  const text = (name: string, fallback: string): string => {
+    const value = raw.get(name);
+    return typeof value === 'string' ? value : fallback;
+  };
+  const flag = (name: string): boolean => raw.get(name) === true;
+  const has = (name: string): boolean => typeof raw.get(name) === 'string';
+  function value<T>(name: string, fallback: T, parse: (s: string) => Parsed<T>): T {
+    const given = raw.get(name);
+    if (typeof given !== 'string') return fallback;
+    const parsed = parse(given);
+    if (parsed.ok) return parsed.value;
+    errors.push(`--${name}: ${parsed.error}`);
+    return fallback;
+  }
+
+  const smtpListen = value<ListenAddress>('smtp', { host: '127.0.0.1', port: 1025 }, parseAddress);
+  const smtps = has('smtps') ? value<ListenAddress | null>('smtps', null, parseAddress) : null;
+  const httpListen = value<ListenAddress>('listen', { host: '127.0.0.1', port: 8025 }, parseAddress);
+
+  let tls: TlsFiles | null = null;
+  if (has('smtp-tls-cert') !== has('smtp-tls-key')) {
+    errors.push('--smtp-tls-cert and --smtp-tls-key must be given together');
+  } else if (has('smtp-tls-cert')) {
+    const certPath = path.resolve(text('smtp-tls-cert', ''));
+    const keyPath = path.resolve(text('smtp-tls-key', ''));
+    const cert = readPem(certPath, '--smtp-tls-cert', 'CERTIFICATE', readText, errors);
+    const key = readPem(keyPath, '--smtp-tls-key', 'PRIVATE KEY', readText, errors);
+    if (cert !== null && key !== null) tls = { cert, key, certPath, keyPath };
+  }
+
+  let credentials: ReadonlyMap<string, string> | null = null;
+  if (has('smtp-auth-file')) {
+    const file = path.resolve(text('smtp-auth-file', ''));
+    const content = readOrReport(file, '--smtp-auth-file', readText, errors);
+    if (content !== null) {
+      const parsed = parseCredentials(content);
+      if (parsed.ok) credentials = parsed.value;
+      else errors.push(`--smtp-auth-file ${file}: ${parsed.error}`);
+    }
+    if (flag('smtp-auth-accept-any')) {
+      errors.push('--smtp-auth-file and --smtp-auth-accept-any cannot be used together');
+    }
+  }
+
+  const requireStarttls = flag('smtp-require-starttls');
+  const requireTls = flag('smtp-require-tls');
+  if (requireStarttls && requireTls) {
+    errors.push('--smtp-require-starttls and --smtp-require-tls cannot be used together (as in Mailpit)');
+  }
+  if (flag('verbose') && flag('quiet')) errors.push('--verbose and --quiet cannot be used together');
+
+  const maxMessageMb = value('max-message-size', 50, (s) => parseInteger(s, 0, 10_000));
+  const smtp: SmtpConfig = {
+    listen: smtpListen,
+    smtps,
+    tls,
+    credentials,
+    requireStarttls,
+    requireTls,
+    maxRecipients: value('smtp-max-recipients', 100, (s) => parseInteger(s, 1, 100_000)),
+    maxMessageBytes: maxMessageMb * 1024 * 1024,
+    idleTimeoutMs: value('smtp-idle-timeout', 60_000, (s) => parseDuration(s, 86_400_000)),
+    commandTimeoutMs: value('smtp-command-timeout', 300_000, (s) => parseDuration(s, 86_400_000)),
+    hostname: value('smtp-hostname', 'localhost', parseHostname),
+  };
+
+  const database = has('database') ? path.resolve(text('database', '')) : null;
+  const config: Config = {
+    smtp,
+    http: { listen: httpListen, webroot: value('webroot', '/', parseWebroot) },
+    storage: {
+      database,
+      maxMessages: value('max', 10_000, (s) => parseInteger(s, 0, Number.MAX_SAFE_INTEGER)),
+      parseWorkers: value('parse-workers', 1, (s) => parseInteger(s, 0, 16)),
+    },
+    logLevel: flag('verbose') ? 'verbose' : flag('quiet') ? 'quiet' : 'normal',
+  };
+  return errors.length > 0 ? null : config;
+}
+
+function parseHostname(s: string): Parsed<string> {
+  return /^[A-Za-z0-9.-]{1,253}$/.test(s)
+    ? { ok: true, value: s }
+    : { ok: false, error: `"${s}" is not a host name` };
+}
+
+function readOrReport(file: string, option: string, readText: ReadText, errors: string[]): string | null {
+  try {
+    return readText(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    errors.push(`${option}: cannot read ${file} (${reason})`);
+    return null;
+  }
+}
+
+function readPem(
+  file: string,
+  option: string,
+  label: string,
+  readText: ReadText,
+  errors: string[],
+): string | null {
+  const content = readOrReport(file, option, readText, errors);
+  if (content === null) return null;
+  if (!new RegExp(`-----BEGIN [A-Z ]*${label}-----`).test(content)) {
+    errors.push(`${option}: ${file} is not a PEM ${label.toLowerCase()}`);
+    return null;
+  }
+  return content;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,104 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedSummary } from '../mail/mail-types.ts';
+import { headerDate, headerText, isInline, toAddresses } from './mail-fields.ts';
+import { findMimeProblem } from './mime-problems.ts';
+import { htmlToText } from './html-text.ts';
+
+/** A best-effort summary, and what was wrong with the MIME if anything (the message is kept either way). */
+export interface SummaryResult {
+  readonly summary: ParsedSummary;
+  readonly problem: string | null;
+}
+
+export const EMPTY_SUMMARY: ParsedSummary = Object.freeze({
+  messageId: '',
+  subject: '',
+  from: null,
+  to: [],
+  cc: [],
+  bcc: [],
+  replyTo: [],
+  returnPath: '',
+  date: null,
+  attachments: 0,
+  inline: 0,
+  snippet: '',
+});
+
+/** Mailpit cuts snippets at 200 characters and appends "..." (internal/tools/snippets.go). */
+const SNIPPET_LENGTH = 200;
+
+/**
+ * The summary fields Mailpit's API lists, derived from the raw message. mailparser is lenient,
+ * so structural problems it tolerates (multipart without boundary, missing header separator)
+ * are detected separately and reported as `problem`.
+ */
+export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
+  try {
+    const parsed: ParsedMail = await simpleParser(raw, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+      // Attachment contents are only counted here, never hashed.
+      checksumAlgo: false,
+    });
+    return { summary: toSummary(parsed), problem: findMimeProblem(raw) };
+  } catch (error) {
+    return { summary: EMPTY_SUMMARY, problem: `MIME parse failed: ${(error as Error).message}` };
+  }
+}
+
+function toSummary(parsed: ParsedMail): ParsedSummary {
+  const attachments = parsed.attachments.filter((a) => !isInline(a)).length;
+  return {
+    messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
+    subject: parsed.subject ?? '',
+    from: toAddresses(parsed.from)[0] ?? null,
+    to: toAddresses(parsed.to),
+    cc: toAddresses(parsed.cc),
+    bcc: toAddresses(parsed.bcc),
+    replyTo: toAddresses(parsed.replyTo),
+    returnPath: headerText(parsed, 'return-path').replace(/^\s*<|>\s*$/g, ''),
+    date: headerDate(parsed),
+    attachments,
+    inline: parsed.attachments.length - attachments,
+    snippet: snippet(parsed),
+  };
+}
+
+function snippet(parsed: ParsedMail): string {
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const source = html.trim() ? htmlToText(html) : (parsed.text ?? '');
+  return makeSnippet(source);
+}
+
+/**
+ * Mailpit's snippet: whitespace collapsed, cut at 200 characters plus "...". Works on a growing
+ * prefix of the text rather than the whole body, which can be megabytes.
+ */
+export function makeSnippet(source: string): string {
+  for (let window = 1024; ; window *= 4) {
+    const text = source
+      .slice(0, window)
+      .replace(/\uFEFF/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const complete = window >= source.length;
+    const cut = cutAtCodePoints(text, SNIPPET_LENGTH);
+    if (cut !== null) return `${cut}...`;
+    // Shorter than the limit: done if the window held the whole text.
+    if (complete) return text;
+  }
+}
+
+/** The first `max` code points of `text`, or null if it has no more than that. */
+function cutAtCodePoints(text: string, max: number): string | null {
+  let count = 0;
+  for (let i = 0; i < text.length; count++) {
+    if (count === max) return text.slice(0, i);
+    i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return null;
+}

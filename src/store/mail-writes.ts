@@ -1,0 +1,166 @@
+import type { Db } from './store-open.ts';
+import type { LineTuple, NewMessage, SessionWrite, WriteOp } from './store-types.ts';
+import type { StoredAddresses } from './message-rows.ts';
+
+/**
+ * Every write to the mailbox. Runs on the writer thread (store-writer.ts), so SQLite's fsync and
+ * WAL checkpoints never block the thread that serves SMTP and HTTP.
+ */
+export class MailWrites {
+  readonly #db: Db;
+  readonly #maxMessages: number;
+  readonly #sql: ReturnType<typeof prepare>;
+  /** Open sessions already written: their row number, next chunk number and written state. */
+  readonly #sessions = new Map<string, { seq: number; nextChunk: number; state: string }>();
+
+  constructor(db: Db, maxMessages: number) {
+    this.#db = db;
+    this.#maxMessages = maxMessages;
+    this.#sql = prepare(db);
+  }
+
+  /** Writes sessions and messages in one transaction; returns the IDs of messages pruned by --max. */
+  writeBatch(ops: readonly WriteOp[]): string[] {
+    return this.#db.transaction(() => {
+      let added = 0;
+      for (const op of ops) {
+        if (op.kind === 'session') {
+          this.#writeSession(op.session);
+          continue;
+        }
+        const sessionSeq = this.#writeSession(op.message.session);
+        const seq = this.#insertMessage(op.message, sessionSeq);
+        const raw = op.message.raw;
+        this.#sql.insertRaw.run(seq, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+        added++;
+      }
+      return added > 0 ? this.#prune() : [];
+    })();
+  }
+
+  markRead(id: string): void {
+    this.#sql.markRead.run(id);
+  }
+
+  /**
+   * Writes a session's row only when it is new or its state changed (a pipelined session
+   * delivers many messages with the same state), then its new transcript lines as one chunk.
+   */
+  #writeSession(write: SessionWrite): number {
+    const info = write.info;
+    const state = JSON.stringify([
+      info.endedAt,
+      info.helo,
+      info.authUser,
+      info.authMethod,
+      info.tlsProtocol,
+      info.tlsCipher,
+      info.transcriptTruncated,
+    ]);
+    let known = this.#sessions.get(info.id);
+    if (!known || known.state !== state) {
+      const { seq } = this.#sql.upsertSession.get({
+        id: info.id,
+        startedAt: info.startedAt,
+        endedAt: info.endedAt,
+        listener: info.listener,
+        clientAddress: info.clientAddress,
+        clientPort: info.clientPort,
+        helo: info.helo,
+        authUser: info.authUser,
+        authMethod: info.authMethod,
+        tlsProtocol: info.tlsProtocol,
+        tlsCipher: info.tlsCipher,
+        truncated: info.transcriptTruncated ? 1 : 0,
+      }) as { seq: number };
+      const nextChunk =
+        known?.seq === seq ? known.nextChunk : (this.#sql.nextChunk.get(seq) as { next: number }).next;
+      known = { seq, nextChunk, state };
+    }
+    if (write.newLines.length > 0) {
+      const tuples: LineTuple[] = write.newLines.map((l) => [l.at, l.dir, l.text]);
+      this.#sql.insertChunk.run(known.seq, known.nextChunk++, JSON.stringify(tuples));
+    }
+    if (info.endedAt === null) this.#sessions.set(info.id, known);
+    else this.#sessions.delete(info.id);
+    return known.seq;
+  }
+
+  #insertMessage(m: NewMessage, sessionSeq: number): number {
+    const s = m.summary;
+    const addresses: StoredAddresses = {
+      from: s.from,
+      to: [...s.to],
+      cc: [...s.cc],
+      bcc: [...s.bcc],
+      replyTo: [...s.replyTo],
+    };
+    const result = this.#sql.insertMessage.run({
+      id: m.id,
+      sessionSeq,
+      createdAt: m.createdAt,
+      size: m.raw.byteLength,
+      envelope: JSON.stringify(m.envelope),
+      messageId: s.messageId,
+      subject: s.subject,
+      addresses: JSON.stringify(addresses),
+      returnPath: s.returnPath,
+      date: s.date,
+      attachments: s.attachments,
+      inline: s.inline,
+      snippet: s.snippet,
+      parseError: m.parseError,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  #prune(): string[] {
+    if (this.#maxMessages === 0) return [];
+    const stats = this.#sql.stats.get() as { total: number; sessions: number };
+    const pruned: string[] = [];
+    if (stats.total > this.#maxMessages) {
+      for (const row of this.#sql.pruneMessages.all(stats.total - this.#maxMessages) as { id: string }[]) {
+        pruned.push(row.id);
+      }
+    }
+    // Sessions are bounded by the same number, so a flood of connections cannot grow the file forever.
+    if (stats.sessions > this.#maxMessages) this.#sql.pruneSessions.run(stats.sessions - this.#maxMessages);
+    return pruned;
+  }
+}
+
+function prepare(db: Db) {
+  return {
+    // A session row is written with each of its messages and at close; ended_at only ever goes
+    // from NULL to a time, because a late message write must not reopen a closed session.
+    upsertSession: db.prepare(`INSERT INTO smtp_sessions
+        (id, started_at, ended_at, listener, client_address, client_port, helo, auth_user, auth_method,
+         tls_protocol, tls_cipher, transcript_truncated)
+      VALUES (@id, @startedAt, @endedAt, @listener, @clientAddress, @clientPort, @helo, @authUser, @authMethod,
+         @tlsProtocol, @tlsCipher, @truncated)
+      ON CONFLICT (id) DO UPDATE SET ended_at = coalesce(excluded.ended_at, ended_at), helo = excluded.helo,
+        auth_user = excluded.auth_user, auth_method = excluded.auth_method, tls_protocol = excluded.tls_protocol,
+        tls_cipher = excluded.tls_cipher, transcript_truncated = excluded.transcript_truncated
+      RETURNING seq`),
+    nextChunk: db.prepare(
+      'SELECT coalesce(max(chunk), -1) + 1 AS next FROM smtp_transcript_chunks WHERE session_seq = ?',
+    ),
+    insertChunk: db.prepare(
+      'INSERT INTO smtp_transcript_chunks (session_seq, chunk, lines) VALUES (?, ?, ?)',
+    ),
+    insertMessage: db.prepare(`INSERT INTO messages
+        (id, session_seq, created_at, size, envelope, message_id, subject, addresses, return_path, date,
+         attachments, inline, snippet, parse_error)
+      VALUES (@id, @sessionSeq, @createdAt, @size, @envelope, @messageId, @subject, @addresses, @returnPath, @date,
+         @attachments, @inline, @snippet, @parseError)`),
+    insertRaw: db.prepare('INSERT INTO message_raw (seq, raw) VALUES (?, ?)'),
+    pruneMessages: db.prepare(
+      'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?) RETURNING id',
+    ),
+    pruneSessions: db.prepare(
+      'DELETE FROM smtp_sessions WHERE seq IN (SELECT seq FROM smtp_sessions ORDER BY seq LIMIT ?)',
+    ),
+    stats: db.prepare('SELECT total, sessions FROM mailbox_stats WHERE one = 1'),
+    markRead: db.prepare('UPDATE messages SET read = 1 WHERE id = ? AND read = 0'),
+  };
+}

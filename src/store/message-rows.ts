@@ -1,0 +1,61 @@
+import type { Envelope, MailAddress, MessageSummary } from '../mail/mail-types.ts';
+
+/** A `messages` row as SQLite returns it. */
+export interface MessageRow {
+  seq: number;
+  id: string;
+  session_id: string | null;
+  created_at: number;
+  size: number;
+  read: number;
+  envelope: string;
+  message_id: string;
+  subject: string;
+  addresses: string;
+  return_path: string;
+  date: number | null;
+  attachments: number;
+  inline: number;
+  snippet: string;
+  parse_error: string | null;
+}
+
+export interface StoredAddresses {
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  replyTo: MailAddress[];
+}
+
+/** Columns selected for a summary; joins the session's public id. */
+export const SUMMARY_COLUMNS = `m.seq, m.id, s.id AS session_id, m.created_at, m.size, m.read, m.envelope,
+  m.message_id, m.subject, m.addresses, m.return_path, m.date, m.attachments, m.inline, m.snippet, m.parse_error`;
+
+export const SUMMARY_FROM = 'messages m LEFT JOIN smtp_sessions s ON s.seq = m.session_seq';
+
+export function rowToSummary(row: MessageRow): MessageSummary {
+  const addresses = JSON.parse(row.addresses) as StoredAddresses;
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    size: row.size,
+    read: row.read !== 0,
+    tags: [],
+    envelope: JSON.parse(row.envelope) as Envelope,
+    sessionId: row.session_id,
+    parseError: row.parse_error,
+    messageId: row.message_id,
+    subject: row.subject,
+    from: addresses.from,
+    to: addresses.to,
+    cc: addresses.cc,
+    bcc: addresses.bcc,
+    replyTo: addresses.replyTo,
+    returnPath: row.return_path,
+    date: row.date,
+    attachments: row.attachments,
+    inline: row.inline,
+    snippet: row.snippet,
+  };
+}

@@ -1,0 +1,19 @@
+import type { WriteOp } from './store-types.ts';
+
+/** Messages between the main thread and the database writer thread. */
+export interface WriterInit {
+  readonly file: string;
+  readonly temporary: boolean;
+  readonly maxMessages: number;
+}
+
+export type WriterCall =
+  | { readonly call: 'writeBatch'; readonly ops: readonly WriteOp[] }
+  | { readonly call: 'markRead'; readonly messageId: string };
+
+export type WriterRequest = WriterCall & { readonly id: number };
+
+export type WriterResponse =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly id: -1; readonly ok: true; readonly result: 'ready' };

@@ -1,0 +1,102 @@
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker.ts';
+import type { WriteOp } from './store-types.ts';
+import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './store-writer-protocol.ts';
+
+/** Asynchronous access to the writer thread; every write to the database goes through it. */
+export interface StoreWriter {
+  /** Commits the ops in one transaction; resolves with the IDs of messages pruned by --max. */
+  writeBatch(ops: readonly WriteOp[]): Promise<string[]>;
+  markRead(messageId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Starts the writer thread and waits until its connection is open. If the thread dies, the
+ * calls in flight fail (SMTP answers 451, so the client retries) and a new thread takes over.
+ */
+export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let closing = false;
+  let worker = await spawn();
+
+  function spawn(): Promise<Worker> {
+    return new Promise((resolve, reject) => {
+      const w = startWorker(import.meta.url, 'store-writer-worker', { workerData: init });
+      let ready = false;
+      w.on('message', (response: WriterResponse) => {
+        if (response.id === -1) {
+          ready = true;
+          resolve(w);
+          return;
+        }
+        const call = pending.get(response.id);
+        if (!call) return;
+        pending.delete(response.id);
+        if (response.ok) call.resolve(response.result);
+        else call.reject(new Error(response.error));
+      });
+      w.on('error', (error) => (ready ? failAll(error) : reject(error)));
+      w.on('exit', (code) => {
+        if (!ready || closing) return;
+        failAll(new Error(`database writer exited with code ${code}`));
+        spawn().then(
+          (fresh) => (worker = fresh),
+          (error: Error) => failAll(error),
+        );
+      });
+    });
+  }
+
+  function failAll(error: Error): void {
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  }
+
+  function call(c: WriterCall, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (closing) return Promise.reject(new Error('database writer is closed'));
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      const request: WriterRequest = { ...c, id };
+      worker.postMessage(request, transfer);
+    });
+  }
+
+  return {
+    writeBatch: (ops) => call({ call: 'writeBatch', ops }, ownedBuffers(ops)) as Promise<string[]>,
+    markRead: (messageId) => call({ call: 'markRead', messageId }).then(() => undefined),
+    async close() {
+      closing = true;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Message bodies that own their whole ArrayBuffer move to the writer thread without a copy
+ * (the caller no longer needs them once they are handed over); others are copied as usual.
+ */
+function ownedBuffers(ops: readonly WriteOp[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const op of ops) {
+    if (op.kind !== 'message') continue;
+    const raw = op.message.raw;
+    if (
+      raw.byteOffset === 0 &&
+      raw.buffer instanceof ArrayBuffer &&
+      raw.byteLength === raw.buffer.byteLength
+    ) {
+      out.push(raw.buffer);
+    }
+  }
+  return out;
+}
