@@ -59,6 +59,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Set once the worker has loaded its code; jobs (and their time limit) start only then. */
+  ready: boolean;
   /** Jobs sent to the worker, oldest first; the head is the one being parsed. */
   readonly inFlight: Job[];
   timer: NodeJS.Timeout | null;
@@ -107,8 +109,12 @@ class ParsePool implements SummaryParser {
     const worker = startWorker(import.meta.url, 'parse-worker', {
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb },
     });
-    const slot: Slot = { worker, inFlight: [], timer: null };
-    worker.on('message', (response: WorkerResponse) => this.#onResult(slot, response));
+    const slot: Slot = { worker, ready: false, inFlight: [], timer: null };
+    worker.on('message', (response: WorkerResponse | 'ready') => {
+      if (response !== 'ready') return this.#onResult(slot, response);
+      slot.ready = true;
+      this.#dispatch();
+    });
     worker.on('error', (error) => this.#replace(slot, `parser crashed: ${error.message}`));
     worker.on('exit', (code) => {
       if (!this.#closed && this.#slots.includes(slot)) this.#replace(slot, `parser exited with code ${code}`);
@@ -122,12 +128,8 @@ class ParsePool implements SummaryParser {
     while (this.#queue.length > 0) {
       let best: Slot | undefined;
       for (const slot of this.#slots) {
-        if (
-          slot.inFlight.length < MAX_IN_FLIGHT_PER_WORKER &&
-          (!best || slot.inFlight.length < best.inFlight.length)
-        ) {
-          best = slot;
-        }
+        const free = slot.ready && slot.inFlight.length < MAX_IN_FLIGHT_PER_WORKER;
+        if (free && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
       }
       if (!best) return;
       const job = this.#queue.shift() as Job;

@@ -193,7 +193,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
   }
 
   function onCommandTimeout(cid: string): void {
-    const seconds = Math.round(config.commandTimeoutMs / 1000);
+    const seconds = config.commandTimeoutMs / 1000;
     addLine(cid, '*', `closing: no complete command or message within ${seconds}s`);
     findConnection(cid)?.send(421, `Timeout: no complete command within ${seconds}s, closing connection`);
   }
