@@ -10,9 +10,10 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Log } from '../log/log.ts';
 import type { MailIngest } from '../mail/mail-ingest.ts';
 import { newPublicId } from '../mail/mail-ids.ts';
-import type { Envelope, TranscriptLine } from '../mail/mail-types.ts';
+import type { TranscriptLine } from '../mail/mail-types.ts';
 import type { RuntimeStats } from '../mail/runtime-stats.ts';
 import { checkCredentials } from './smtp-auth.ts';
+import { readMessage, toEnvelope } from './smtp-data.ts';
 import { smtpError } from './smtp-errors.ts';
 import { SessionRecorder } from './smtp-session-recorder.ts';
 import type { TlsMaterial } from './smtp-tls.ts';
@@ -176,7 +177,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       // smtp-server replies 552 itself (rejectOversized); this error only completes the callback.
       throw smtpError(552, 'Message too big');
     }
-    syncSession(connection.recorder, session);
+    connection.recorder.update({ helo: session.hostNameAppearsAs || '' });
     try {
       const message = await deps.ingest.accept({
         raw,
@@ -246,47 +247,4 @@ function listen(server: SMTPServer, address: ListenAddress): Promise<number> {
       resolve(typeof bound === 'object' && bound ? bound.port : address.port);
     });
   });
-}
-
-/** Buffers the DATA stream; null if it went over the size limit (then only drained, not kept). */
-function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => {
-      if (!stream.sizeExceeded) chunks.push(chunk);
-    });
-    stream.once('end', () => resolve(stream.sizeExceeded ? null : concatOwned(chunks)));
-    stream.once('error', reject);
-  });
-}
-
-/**
- * Like Buffer.concat, but the result always owns its ArrayBuffer (never a slice of Node's
- * shared pool), so it can later move to the writer thread without a copy.
- */
-function concatOwned(chunks: Buffer[]): Buffer {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const out = Buffer.allocUnsafeSlow(length);
-  let offset = 0;
-  for (const chunk of chunks) offset += chunk.copy(out, offset);
-  return out;
-}
-
-function syncSession(recorder: SessionRecorder, session: SMTPServerSession): void {
-  recorder.update({ helo: session.hostNameAppearsAs || '' });
-}
-
-function toEnvelope(session: SMTPServerSession): Envelope {
-  const tls = session.tlsOptions;
-  return {
-    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-    rcptTo: session.envelope.rcptTo.map((r) => r.address),
-    helo: session.hostNameAppearsAs || '',
-    clientAddress: session.remoteAddress,
-    authUser: typeof session.user === 'string' ? session.user : null,
-    tlsProtocol: tls ? tls.version : null,
-    tlsCipher: tls ? tls.name : null,
-    smtpUtf8: session.envelope.smtpUtf8 === true,
-  };
 }
