@@ -51,7 +51,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLog(config.logLevel);
   const cleanups: (() => Promise<void> | void)[] = [];
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
 
@@ -84,11 +86,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       now,
       memoryBytes: () => process.memoryUsage.rss(),
     });
-    const http = await startHttp(
-      createHttpApp({ webroot: config.http.webroot, log, api }),
-      config.http.listen,
-      config.http.webroot,
-    );
+    const httpApp = createHttpApp({ webroot: config.http.webroot, log, api, ready: () => !stopping });
+    const http = await startHttp(httpApp, config.http.listen, config.http.webroot);
     // Close HTTP after SMTP (cleanups run in reverse), so the API answers while SMTP drains.
     cleanups.splice(cleanups.length - 1, 0, () => http.close());
 

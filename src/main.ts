@@ -4,7 +4,7 @@
  * Exit codes: 0 after a clean stop or --help; 1 if it cannot start (e.g. a port is taken);
  * 2 for invalid options.
  */
-import { startApp } from './app.ts';
+import { startApp, type RunningApp } from './app.ts';
 import { loadConfig } from './config/config-load.ts';
 import { createLog } from './log/log.ts';
 
@@ -22,8 +22,33 @@ if (result.kind === 'errors') {
 const { config } = result;
 const log = createLog(config.logLevel);
 
+// Signals are handled from the start: one that arrives while starting stops the app as soon as
+// it is up, instead of killing the process with the temporary database left behind.
+let stopSignal: string | null = null;
+let app: RunningApp | null = null;
+const stop = (signal: string) => {
+  // Ctrl-C reaches every process of the group, and wrappers (npm, tsx) relay it again: a
+  // repeated signal must not cut the drain short. The drain itself is bounded by the grace time.
+  if (stopSignal) return;
+  stopSignal = signal;
+  if (app) shutDown(app, signal);
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+function shutDown(running: RunningApp, signal: string): void {
+  log.info(`${signal}: finishing open SMTP transactions and closing the database`);
+  running.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error('shutdown failed', error);
+      process.exit(1);
+    },
+  );
+}
+
 try {
-  const app = await startApp(config, { log });
+  app = await startApp(config, { log });
   for (const l of app.smtp) {
     const host = l.host.includes(':') ? `[${l.host}]` : l.host;
     process.stdout.write(
@@ -32,24 +57,7 @@ try {
   }
   process.stdout.write(`http listening on ${app.httpUrl}\n`);
   log.info(`database: ${app.databaseFile}${config.storage.database ? '' : ' (temporary, removed on exit)'}`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    // Ctrl-C reaches every process of the group, and wrappers (npm, tsx) relay it again: a
-    // repeated signal must not cut the drain short. The drain itself is bounded by the grace time.
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: finishing open SMTP transactions and closing the database`);
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error('shutdown failed', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (stopSignal) shutDown(app, stopSignal);
 } catch (error) {
   const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {

@@ -18,7 +18,22 @@ export const VERSION = '0.1.0';
 /** Reads a file as text; injected so callers decide what "readable" means. */
 export type ReadText = (file: string) => string;
 
-type RawValues = Map<string, string | boolean>;
+/** A setting as given, and where: `--name` or the env var, so errors name what the user typed. */
+interface RawValue {
+  readonly value: string | boolean;
+  readonly source: string;
+}
+type RawValues = Map<string, RawValue>;
+
+/**
+ * Options that exclude each other. When any of them is given as a flag, the environment's values
+ * for the others are dropped: flags win over env for the whole group, not just option by option.
+ */
+const EXCLUSIVE_GROUPS: readonly (readonly string[])[] = [
+  ['verbose', 'quiet'],
+  ['smtp-require-starttls', 'smtp-require-tls'],
+  ['smtp-auth-file', 'smtp-auth-accept-any'],
+];
 
 /**
  * Builds the typed, frozen Config from command-line arguments and environment variables
@@ -35,6 +50,9 @@ export function loadConfig(
   if (fromArgs === 'help') return { kind: 'help', text: helpText(VERSION) };
   if (fromArgs === 'version') return { kind: 'version', text: `catchall ${VERSION}` };
   const raw = parseEnv(env, errors);
+  for (const group of EXCLUSIVE_GROUPS) {
+    if (group.some((name) => fromArgs.has(name))) for (const name of group) raw.delete(name);
+  }
   for (const [name, value] of fromArgs) raw.set(name, value);
 
   const built = buildConfig(raw, readText, errors);
@@ -62,11 +80,13 @@ function parseArgv(argv: readonly string[], errors: string[]): RawValues | 'help
     if (spec.boolean) {
       if (negated) {
         if (inline !== undefined) errors.push(`--no-${name} takes no value`);
-        raw.set(name, false);
+        raw.set(name, { value: false, source: `--no-${name}` });
       } else if (inline !== undefined) {
-        collect(parseBoolean(inline), `--${name}`, errors, (v) => raw.set(name, v));
+        collect(parseBoolean(inline), `--${name}`, errors, (v) =>
+          raw.set(name, { value: v, source: `--${name}` }),
+        );
       } else {
-        raw.set(name, true);
+        raw.set(name, { value: true, source: `--${name}` });
       }
       continue;
     }
@@ -75,12 +95,12 @@ function parseArgv(argv: readonly string[], errors: string[]): RawValues | 'help
       continue;
     }
     const value = inline ?? argv[i + 1];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+    if (inline === undefined && value !== undefined && !value.startsWith('--')) i++;
+    if (value === undefined || value.trim() === '' || (inline === undefined && value.startsWith('--'))) {
       errors.push(`--${name} needs a value (${spec.value ?? 'VALUE'})`);
       continue;
     }
-    if (inline === undefined) i++;
-    raw.set(name, value);
+    raw.set(name, { value, source: `--${name}` });
   }
   return raw;
 }
@@ -90,8 +110,11 @@ function parseEnv(env: Readonly<Record<string, string | undefined>>, errors: str
   for (const spec of OPTIONS) {
     const value = env[spec.env];
     if (value === undefined || value === '') continue;
-    if (spec.boolean) collect(parseBoolean(value), spec.env, errors, (v) => raw.set(spec.name, v));
-    else raw.set(spec.name, value);
+    if (spec.boolean)
+      collect(parseBoolean(value), spec.env, errors, (v) =>
+        raw.set(spec.name, { value: v, source: spec.env }),
+      );
+    else raw.set(spec.name, { value, source: spec.env });
   }
   return raw;
 }
@@ -103,17 +126,20 @@ function collect<T>(parsed: Parsed<T>, where: string, errors: string[], use: (va
 
 function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Config | null {
   const text = (name: string, fallback: string): string => {
-    const value = raw.get(name);
-    return typeof value === 'string' ? value : fallback;
+    const given = raw.get(name)?.value;
+    return typeof given === 'string' ? given : fallback;
   };
-  const flag = (name: string): boolean => raw.get(name) === true;
-  const has = (name: string): boolean => typeof raw.get(name) === 'string';
+  const flag = (name: string, fallback = false): boolean => {
+    const given = raw.get(name)?.value;
+    return typeof given === 'boolean' ? given : fallback;
+  };
+  const has = (name: string): boolean => typeof raw.get(name)?.value === 'string';
   function value<T>(name: string, fallback: T, parse: (s: string) => Parsed<T>): T {
     const given = raw.get(name);
-    if (typeof given !== 'string') return fallback;
-    const parsed = parse(given);
+    if (typeof given?.value !== 'string') return fallback;
+    const parsed = parse(given.value);
     if (parsed.ok) return parsed.value;
-    errors.push(`--${name}: ${parsed.error}`);
+    errors.push(`${given.source}: ${parsed.error}`);
     return fallback;
   }
 
@@ -144,6 +170,8 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
     if (flag('smtp-auth-accept-any')) {
       errors.push('--smtp-auth-file and --smtp-auth-accept-any cannot be used together');
     }
+  } else if (!flag('smtp-auth-accept-any', true)) {
+    errors.push('--no-smtp-auth-accept-any needs --smtp-auth-file, which then lists who may log in');
   }
 
   const requireStarttls = flag('smtp-require-starttls');
@@ -161,6 +189,7 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
     credentials,
     requireStarttls,
     requireTls,
+    allowInsecureAuth: flag('smtp-auth-allow-insecure', true) && !requireStarttls,
     maxRecipients: value('smtp-max-recipients', 100, (s) => parseInteger(s, 1, 100_000)),
     maxMessageBytes: maxMessageMb * 1024 * 1024,
     idleTimeoutMs: value('smtp-idle-timeout', 60_000, (s) => parseDuration(s, 86_400_000)),

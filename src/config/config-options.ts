@@ -67,7 +67,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     'smtp-auth-allow-insecure',
     'SMTP',
     'true',
-    'allow AUTH before STARTTLS (always on unless TLS is required; Mailpit flag)',
+    'allow AUTH before STARTTLS; --no-smtp-auth-allow-insecure answers it with 538',
   ),
   option('smtp-require-starttls', 'SMTP', 'false', 'refuse MAIL and AUTH until the client has used STARTTLS'),
   option('smtp-require-tls', 'SMTP', 'false', 'the --smtp listener speaks implicit TLS only (as Mailpit)'),

@@ -23,6 +23,8 @@ export interface SmtpConfig {
   readonly requireStarttls: boolean;
   /** Mailpit's --smtp-require-tls: the --smtp listener itself speaks implicit TLS. */
   readonly requireTls: boolean;
+  /** AUTH before STARTTLS (on by default: workshops type AUTH LOGIN over plain TCP). */
+  readonly allowInsecureAuth: boolean;
   readonly maxRecipients: number;
   /** 0 means unlimited. */
   readonly maxMessageBytes: number;

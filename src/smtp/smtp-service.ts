@@ -48,6 +48,7 @@ interface Connection {
   readonly watchdog: NodeJS.Timeout;
   /** The message being received or committed, if any: the session's close waits for it. */
   inFlight: Promise<unknown> | null;
+  delivered: number;
 }
 
 /**
@@ -86,8 +87,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     hideENHANCEDSTATUSCODES: false,
     authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
     authOptional: config.credentials === null,
-    // Workshops type AUTH LOGIN by hand over plain TCP; TLS is enforced only when asked for.
-    allowInsecureAuth: !config.requireStarttls,
+    allowInsecureAuth: config.allowInsecureAuth,
     size: config.maxMessageBytes === 0 ? undefined : config.maxMessageBytes,
     rejectOversized: config.maxMessageBytes !== 0,
     maxRecipients: config.maxRecipients,
@@ -104,8 +104,9 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       });
       const watchdog = setTimeout(() => onCommandTimeout(session.id), config.commandTimeoutMs);
       watchdog.unref();
-      connections.set(session.id, { recorder, watchdog, inFlight: null });
+      connections.set(session.id, { recorder, watchdog, inFlight: null, delivered: 0 });
       addLine(session.id, '*', `connected from ${session.remoteAddress}:${session.remotePort} (${name})`);
+      log.debug(`smtp session ${recorder.id} from ${session.remoteAddress}:${session.remotePort} (${name})`);
       callback();
     },
 
@@ -158,6 +159,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       clearTimeout(connection.watchdog);
       connection.recorder.update({ endedAt: deps.now() });
       connection.recorder.add(deps.now(), '*', 'connection closed');
+      log.debug(`smtp session ${connection.recorder.id} closed after ${connection.delivered} message(s)`);
       const write = Promise.resolve(connection.inFlight)
         .then(() => deps.ingest.recordSession(connection.recorder.take()))
         .catch((error: unknown) => log.error('could not record an SMTP session', error))
@@ -184,7 +186,8 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
         envelope: toEnvelope(session),
         session: connection.recorder.take(),
       });
-      log.debug(`stored ${message.id} (${message.size} bytes) from ${session.remoteAddress}`);
+      connection.delivered++;
+      log.debug(`stored ${message.id} (${message.size} bytes) in session ${connection.recorder.id}`);
       return `Ok: queued as ${message.id}`;
     } catch (error) {
       deps.stats.smtpRejected++;

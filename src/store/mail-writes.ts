@@ -123,8 +123,12 @@ export class MailWrites {
         pruned.push(row.id);
       }
     }
-    // Sessions are bounded by the same number, so a flood of connections cannot grow the file forever.
-    if (stats.sessions > this.#maxMessages) this.#sql.pruneSessions.run(stats.sessions - this.#maxMessages);
+    // Sessions are bounded by the same number, so a flood of connections cannot grow the file
+    // forever; sessions still open (in #sessions) are kept, as their next message refers to them.
+    if (stats.sessions > this.#maxMessages) {
+      const open = JSON.stringify([...this.#sessions.values()].map((known) => known.seq));
+      this.#sql.pruneSessions.run(open, stats.sessions - this.#maxMessages);
+    }
     return pruned;
   }
 }
@@ -157,9 +161,9 @@ function prepare(db: Db) {
     pruneMessages: db.prepare(
       'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?) RETURNING id',
     ),
-    pruneSessions: db.prepare(
-      'DELETE FROM smtp_sessions WHERE seq IN (SELECT seq FROM smtp_sessions ORDER BY seq LIMIT ?)',
-    ),
+    pruneSessions: db.prepare(`DELETE FROM smtp_sessions WHERE seq IN (SELECT seq FROM smtp_sessions
+      WHERE seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?)`),
+
     stats: db.prepare('SELECT total, sessions FROM mailbox_stats WHERE one = 1'),
     markRead: db.prepare('UPDATE messages SET read = 1 WHERE id = ? AND read = 0'),
   };

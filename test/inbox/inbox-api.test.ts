@@ -227,4 +227,30 @@ describe('--webroot', () => {
     const root = new URL('/api/v1/messages', app.httpUrl);
     expect((await fetch(root)).status).toBe(404);
   });
+
+  it('serves the page at the printed URL and redirects the prefix without its slash', async () => {
+    expect((await fetch(app.httpUrl)).status).toBe(200);
+    const bare = await fetch(app.httpUrl.replace(/\/$/, ''), { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/mail/');
+  });
+});
+
+describe('/readyz during shutdown', () => {
+  it('answers 503 while SMTP drains, so a load balancer stops sending', async () => {
+    const app = await startTestApp();
+    const smtp = await SmtpConversation.connect(app.smtpPort);
+    await smtp.read();
+    await smtp.command('EHLO drain.test');
+    await smtp.command('MAIL FROM:<a@example.test>');
+    await smtp.command('RCPT TO:<b@example.test>');
+    expect((await smtp.command('DATA')).code).toBe(354);
+    const stopped = app.stop();
+    const res = await app.http('readyz');
+    expect(res.status).toBe(503);
+    expect((await app.http('livez')).status).toBe(200);
+    smtp.write(dataPayload('Subject: drained\r\n\r\nlast one\r\n'));
+    expect((await smtp.read()).code).toBe(250);
+    await stopped;
+  });
 });

@@ -167,6 +167,26 @@ describe('--smtp-require-starttls', () => {
   });
 });
 
+describe('--no-smtp-auth-allow-insecure', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp(['--no-smtp-auth-allow-insecure']);
+  });
+  afterAll(() => app.stop());
+
+  it('answers AUTH before STARTTLS with 538 but takes mail without AUTH, and AUTH after STARTTLS', async () => {
+    const smtp = await SmtpConversation.connect(app.smtpPort);
+    await smtp.read();
+    await smtp.command('EHLO client.test');
+    expect((await smtp.command('AUTH PLAIN AHUAcA==')).code).toBe(538);
+    expect((await smtp.command('MAIL FROM:<a@example.test>')).code).toBe(250);
+    smtp.end();
+    const t = transport(app.smtpPort, { requireTLS: true, auth: { user: 'u', pass: 'p' } });
+    await expect(t.sendMail(mail('auth after tls'))).resolves.toBeTruthy();
+    t.close();
+  });
+});
+
 describe('--smtp-require-tls', () => {
   let app: TestApp;
   beforeAll(async () => {
