@@ -1,15 +1,22 @@
 import { statSync } from 'node:fs';
+import { ChaosTriggers } from './chaos/chaos-triggers.ts';
 import type { Config } from './config/config-types.ts';
 import { VERSION } from './config/config-load.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { startHttp } from './http/http-server.ts';
+import { checkBasicAuth } from './http/basic-auth.ts';
 import { inboxRoutes } from './inbox/inbox-routes.ts';
+import { viewRoutes } from './inbox/view-routes.ts';
+import { MailboxChanges } from './mail/mailbox-changes.ts';
+import { MessageWaiter } from './mail/message-waiter.ts';
+import { attachEventHub } from './realtime/event-hub.ts';
 import { createLog, type Log } from './log/log.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
 import { Mailbox } from './mail/mailbox.ts';
 import { RuntimeStats } from './mail/runtime-stats.ts';
-import { parseMessageBody } from './parse/parse-message.ts';
+import { readHeaders } from './parse/message-headers.ts';
+import { parseMessageBody, parsePart } from './parse/parse-message.ts';
 import { createSummaryParser } from './parse/parse-pool.ts';
 import { startSmtp, type BoundListener } from './smtp/smtp-service.ts';
 import { loadTlsMaterial } from './smtp/smtp-tls.ts';
@@ -74,22 +81,48 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     const ingest = new MailIngest({ writer, parser, bus, stats, now });
     const tls = await loadTlsMaterial(config.smtp.tls, config.storage.database, config.smtp.hostname);
 
-    const smtp = await startSmtp({ config: config.smtp, tls, ingest, bus, log, stats, now });
+    const chaos = new ChaosTriggers(config.smtp.chaosEnabled);
+    const smtp = await startSmtp({ config: config.smtp, chaos, tls, ingest, bus, log, stats, now });
     cleanups.push(() => smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS));
 
-    const mailbox = new Mailbox(reads, writer, parseMessageBody);
-    const api = inboxRoutes(mailbox, {
+    const mailbox = new Mailbox(reads, writer, {
+      body: parseMessageBody,
+      part: parsePart,
+      headers: readHeaders,
+    });
+    const changes = new MailboxChanges(writer, bus);
+    const waiter = new MessageWaiter(bus, mailbox);
+    const info = {
       version: VERSION,
       databasePath: database.file,
       databaseBytes: () => fileSize(database.file) + fileSize(`${database.file}-wal`),
       runtime: stats,
       now,
       memoryBytes: () => process.memoryUsage.rss(),
+    };
+    const api = inboxRoutes({ mailbox, changes, waiter, ingest, chaos, info });
+    const httpApp = createHttpApp({
+      config: config.http,
+      log,
+      api,
+      view: viewRoutes(mailbox),
+      ready: () => !stopping,
     });
-    const httpApp = createHttpApp({ webroot: config.http.webroot, log, api, ready: () => !stopping });
     const http = await startHttp(httpApp, config.http.listen, config.http.webroot);
+    const credentials = config.http.credentials;
+    const hub = attachEventHub(http.server, {
+      path: `${config.http.webroot}api/events`,
+      bus,
+      stats: () => mailbox.stats(),
+      version: VERSION,
+      authorize: (request) => !credentials || checkBasicAuth(request.headers.authorization, credentials),
+      log,
+    });
     // Close HTTP after SMTP (cleanups run in reverse), so the API answers while SMTP drains.
-    cleanups.splice(cleanups.length - 1, 0, () => http.close());
+    cleanups.splice(cleanups.length - 1, 0, async () => {
+      hub.close();
+      await http.close();
+    });
 
     const plain = smtp.listeners.find((l) => l.name === 'smtp');
     const secure = smtp.listeners.find((l) => l.name === 'smtps');

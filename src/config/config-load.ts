@@ -158,15 +158,18 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
     if (cert !== null && key !== null) tls = { cert, key, certPath, keyPath };
   }
 
-  let credentials: ReadonlyMap<string, string> | null = null;
+  const readCredentials = (option: string): ReadonlyMap<string, string> | null => {
+    if (!has(option)) return null;
+    const file = path.resolve(text(option, ''));
+    const content = readOrReport(file, `--${option}`, readText, errors);
+    if (content === null) return null;
+    const parsed = parseCredentials(content);
+    if (parsed.ok) return parsed.value;
+    errors.push(`--${option} ${file}: ${parsed.error}`);
+    return null;
+  };
+  const credentials = readCredentials('smtp-auth-file');
   if (has('smtp-auth-file')) {
-    const file = path.resolve(text('smtp-auth-file', ''));
-    const content = readOrReport(file, '--smtp-auth-file', readText, errors);
-    if (content !== null) {
-      const parsed = parseCredentials(content);
-      if (parsed.ok) credentials = parsed.value;
-      else errors.push(`--smtp-auth-file ${file}: ${parsed.error}`);
-    }
     if (flag('smtp-auth-accept-any')) {
       errors.push('--smtp-auth-file and --smtp-auth-accept-any cannot be used together');
     }
@@ -195,12 +198,18 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
     idleTimeoutMs: value('smtp-idle-timeout', 60_000, (s) => parseDuration(s, 86_400_000)),
     commandTimeoutMs: value('smtp-command-timeout', 300_000, (s) => parseDuration(s, 86_400_000)),
     hostname: value('smtp-hostname', 'localhost', parseHostname),
+    chaosEnabled: flag('enable-chaos'),
   };
 
   const database = has('database') ? path.resolve(text('database', '')) : null;
   const config: Config = {
     smtp,
-    http: { listen: httpListen, webroot: value('webroot', '/', parseWebroot) },
+    http: {
+      listen: httpListen,
+      webroot: value('webroot', '/', parseWebroot),
+      credentials: readCredentials('ui-auth-file'),
+      corsOrigins: value('api-cors', [], parseOrigins),
+    },
     storage: {
       database,
       maxMessages: value('max', 10_000, (s) => parseInteger(s, 0, Number.MAX_SAFE_INTEGER)),
@@ -209,6 +218,20 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
     logLevel: flag('verbose') ? 'verbose' : flag('quiet') ? 'quiet' : 'normal',
   };
   return errors.length > 0 ? null : config;
+}
+
+/** `*`, or origins like `https://app.example` (Mailpit also takes bare host names: `app.example`). */
+function parseOrigins(s: string): Parsed<string[]> {
+  const origins = s
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) {
+      return { ok: false, error: `"${origin}" is not an origin (e.g. http://localhost:3000, or *)` };
+    }
+  }
+  return { ok: true, value: origins };
 }
 
 function parseHostname(s: string): Parsed<string> {

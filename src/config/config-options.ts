@@ -97,6 +97,21 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('listen', 'HTTP', '127.0.0.1:8025', 'HTTP listener for the web UI and API', 'ADDR'),
   option('webroot', 'HTTP', '/', 'serve the UI and API under this path prefix', 'PATH'),
   option(
+    'ui-auth-file',
+    'HTTP',
+    'none',
+    'require HTTP basic auth (lines "user:password") for the UI, API and WebSocket',
+    'FILE',
+  ),
+  option(
+    'api-cors',
+    'HTTP',
+    'none',
+    'allow these origins (comma-separated, or *) to call the API from a browser',
+    'ORIGINS',
+  ),
+  option('enable-chaos', 'SMTP', 'false', 'enable SMTP fault injection through /api/v1/chaos'),
+  option(
     'database',
     'Storage',
     'temporary',

@@ -32,12 +32,18 @@ export interface SmtpConfig {
   readonly commandTimeoutMs: number;
   /** Name in the greeting and EHLO reply. */
   readonly hostname: string;
+  /** Fault injection through /api/v1/chaos (Mailpit's --enable-chaos). */
+  readonly chaosEnabled: boolean;
 }
 
 export interface HttpConfig {
   readonly listen: ListenAddress;
   /** URL path prefix for UI and API, "/" or "/something/". */
   readonly webroot: string;
+  /** Basic-auth users for UI, API and WebSocket (health probes stay open); null means open. */
+  readonly credentials: ReadonlyMap<string, string> | null;
+  /** Origins allowed to call the API cross-origin; ["*"] allows any. */
+  readonly corsOrigins: readonly string[];
 }
 
 export interface StorageConfig {

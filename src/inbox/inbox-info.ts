@@ -12,7 +12,7 @@ export interface InfoSource {
 }
 
 /** Mailpit's AppInformation (internal/stats/stats.go). */
-export function infoJson(info: InfoSource, stats: MailboxStats) {
+export function infoJson(info: InfoSource, stats: MailboxStats, tags: Record<string, number>) {
   const r = info.runtime;
   return {
     Version: info.version,
@@ -21,7 +21,7 @@ export function infoJson(info: InfoSource, stats: MailboxStats) {
     DatabaseSize: info.databaseBytes(),
     Messages: stats.total,
     Unread: stats.unread,
-    Tags: {},
+    Tags: tags,
     RuntimeStats: {
       Uptime: Math.floor((info.now() - r.startedAt) / 1000),
       Memory: info.memoryBytes(),

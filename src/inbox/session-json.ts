@@ -1,7 +1,8 @@
+import type { SmtpSessionInfo } from '../mail/mail-types.ts';
 import type { SessionRecord } from '../store/store-types.ts';
 
-/** An SMTP session and its transcript (catchall extension, in the API's PascalCase style). */
-export function sessionJson(s: SessionRecord) {
+/** A session without its transcript, for the list. */
+export function sessionSummaryJson(s: SmtpSessionInfo) {
   return {
     ID: s.id,
     Started: new Date(s.startedAt).toISOString(),
@@ -15,6 +16,13 @@ export function sessionJson(s: SessionRecord) {
     TLS: s.tlsProtocol ? { Protocol: s.tlsProtocol, Cipher: s.tlsCipher ?? '' } : null,
     MessageIDs: [...s.messageIds],
     TranscriptTruncated: s.transcriptTruncated,
+  };
+}
+
+/** An SMTP session and its transcript (catchall extension, in the API's PascalCase style). */
+export function sessionJson(s: SessionRecord) {
+  return {
+    ...sessionSummaryJson(s),
     Transcript: s.transcript.map((l) => ({ At: new Date(l.at).toISOString(), Dir: l.dir, Text: l.text })),
   };
 }

@@ -5,13 +5,14 @@ import type { StoreWriter } from '../store/store-writer.ts';
 import type { Envelope, MailAddress, MessageSummary, ParsedSummary } from './mail-types.ts';
 import { GroupCommit } from './group-commit.ts';
 import { newPublicId } from './mail-ids.ts';
+import { tagsForMessage } from './message-tags.ts';
 import type { RuntimeStats } from './runtime-stats.ts';
 
 export interface IncomingMessage {
   readonly raw: Buffer;
   readonly envelope: Envelope;
-  /** The session it arrived on, with the transcript lines not yet written. */
-  readonly session: SessionWrite;
+  /** The SMTP session it arrived on, with the transcript lines not yet written; null for /send. */
+  readonly session: SessionWrite | null;
 }
 
 export interface IngestDeps {
@@ -46,24 +47,27 @@ export class MailIngest {
   /** Stores the message; rejects only if it could not be committed (the SMTP layer answers 451). */
   async accept(incoming: IncomingMessage): Promise<MessageSummary> {
     const createdAt = this.#deps.now();
-    const { summary: parsed, problem } = await this.#deps.parser.parse(incoming.raw);
+    const parsed = await this.#deps.parser.parse(incoming.raw);
+    const summary = withEnvelope(parsed.summary, incoming.envelope, parsed.problem !== null);
     const message: NewMessage = {
       id: newPublicId(createdAt),
       createdAt,
       raw: incoming.raw,
       envelope: incoming.envelope,
-      summary: withEnvelope(parsed, incoming.envelope, problem !== null),
-      parseError: problem,
+      summary,
+      parseError: parsed.problem,
       session: incoming.session,
+      searchText: parsed.searchText,
+      tags: tagsForMessage(parsed.xTags, [...summary.to, ...summary.cc, ...summary.bcc]),
     };
     const size = incoming.raw.length;
     // After this the raw bytes may have moved to the writer thread (store-writer.ts): use `size`.
     await this.#commits.submit({ kind: 'message', message });
     this.#deps.stats.smtpAccepted++;
     this.#deps.stats.smtpAcceptedBytes += size;
-    const summary = toSummary(message, size);
-    this.#deps.bus.publish({ type: 'message.new', message: summary });
-    return summary;
+    const stored = toSummary(message, size);
+    this.#deps.bus.publish({ type: 'message.new', message: stored });
+    return stored;
   }
 
   /** Records a session's state and new transcript lines (at close, or for a session with no mail). */
@@ -99,9 +103,9 @@ function toSummary(m: NewMessage, size: number): MessageSummary {
     createdAt: m.createdAt,
     size,
     read: false,
-    tags: [],
+    tags: m.tags,
     envelope: m.envelope,
-    sessionId: m.session.info.id,
+    sessionId: m.session?.info.id ?? null,
     parseError: m.parseError,
   };
 }

@@ -1,56 +1,114 @@
 import type { MailReads } from '../store/mail-reads.ts';
 import type { MailboxStats, SessionRecord } from '../store/store-types.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
-import type { MessageBody, MessageSummary } from './mail-types.ts';
+import type { MessageBody, MessageSummary, SmtpSessionInfo } from './mail-types.ts';
+import type { SearchQuery } from './search-types.ts';
 
 export interface MessageView {
   readonly summary: MessageSummary;
   readonly body: MessageBody;
 }
 
+export interface MessagePage {
+  readonly messages: MessageSummary[];
+  /** Messages matching the query (all messages without one). */
+  readonly matching: number;
+  readonly matchingUnread: number;
+}
+
+/** The parsing the mailbox needs for views (parse/), injected so this service stays MIME-free. */
+export interface BodyParser {
+  body(raw: Buffer): Promise<MessageBody>;
+  part(
+    raw: Buffer,
+    partId: string,
+  ): Promise<{ contentType: string; fileName: string; content: Buffer } | null>;
+  headers(raw: Buffer): Record<string, string[]>;
+}
+
 /**
- * Read side of the mailbox for the HTTP layer: listing, lookup (including `latest`), the raw
- * source, the parsed view (which marks the message read, as in Mailpit) and SMTP sessions.
+ * Read side of the mailbox for the HTTP layer: listing and search, lookup (including `latest`,
+ * optionally the latest matching a search), raw source, headers, parts, the parsed view (which
+ * marks the message read, as in Mailpit), tags and SMTP sessions.
  */
 export class Mailbox {
   readonly #store: MailReads;
   readonly #writer: StoreWriter;
-  readonly #parseBody: (raw: Buffer) => Promise<MessageBody>;
+  readonly #parser: BodyParser;
 
-  constructor(store: MailReads, writer: StoreWriter, parseBody: (raw: Buffer) => Promise<MessageBody>) {
+  constructor(store: MailReads, writer: StoreWriter, parser: BodyParser) {
     this.#store = store;
     this.#writer = writer;
-    this.#parseBody = parseBody;
+    this.#parser = parser;
   }
 
   stats(): MailboxStats {
     return this.#store.stats();
   }
 
-  list(start: number, limit: number): MessageSummary[] {
-    return this.#store.list(start, limit);
+  /** Newest first; `limit` -1 means all. */
+  page(query: SearchQuery | null, start: number, limit: number): MessagePage {
+    if (query === null) {
+      const stats = this.#store.stats();
+      return {
+        messages: this.#store.list(start, limit),
+        matching: stats.total,
+        matchingUnread: stats.unread,
+      };
+    }
+    const found = this.#store.search(query, start, limit);
+    return { messages: found.messages, matching: found.total, matchingUnread: found.unread };
   }
 
-  /** A message by ID, or the newest for "latest". */
-  summary(id: string): MessageSummary | null {
-    return id === 'latest' ? this.#store.latest() : this.#store.get(id);
+  /** A message by ID, or for "latest" the newest one (matching `query` when given). */
+  summary(id: string, query: SearchQuery | null = null): MessageSummary | null {
+    if (id !== 'latest') return this.#store.get(id);
+    return query === null ? this.#store.latest() : this.#store.latestMatching(query);
   }
 
-  raw(id: string): { summary: MessageSummary; raw: Buffer } | null {
-    const summary = this.summary(id);
+  /** Whether a stored message matches a search (used by waiters on each new message). */
+  matches(id: string, query: SearchQuery): boolean {
+    return this.#store.matches(id, query);
+  }
+
+  raw(id: string, query: SearchQuery | null = null): { summary: MessageSummary; raw: Buffer } | null {
+    const summary = this.summary(id, query);
     const raw = summary ? this.#store.raw(summary.id) : null;
     return summary && raw ? { summary, raw } : null;
   }
 
-  async view(id: string): Promise<MessageView | null> {
-    const found = this.raw(id);
+  async view(id: string, query: SearchQuery | null = null): Promise<MessageView | null> {
+    const found = this.raw(id, query);
     if (!found) return null;
-    const body = await this.#parseBody(found.raw);
-    await this.#writer.markRead(found.summary.id);
+    const body = await this.#parser.body(found.raw);
+    if (!found.summary.read) await this.#writer.markRead(found.summary.id);
     return { summary: { ...found.summary, read: true }, body };
+  }
+
+  headers(id: string, query: SearchQuery | null = null): Record<string, string[]> | null {
+    const found = this.raw(id, query);
+    return found ? this.#parser.headers(found.raw) : null;
+  }
+
+  async part(id: string, partId: string, query: SearchQuery | null = null) {
+    const found = this.raw(id, query);
+    return found ? this.#parser.part(found.raw, partId) : null;
+  }
+
+  tags(): string[] {
+    return this.#store.tags();
+  }
+
+  tagCounts(): Record<string, number> {
+    return this.#store.tagCounts();
   }
 
   session(id: string): SessionRecord | null {
     return this.#store.session(id);
+  }
+
+  /** SMTP sessions, newest first. */
+  sessions(start: number, limit: number): { sessions: SmtpSessionInfo[]; total: number } {
+    return { sessions: this.#store.sessions(start, limit), total: this.#store.stats().sessions };
   }
 }

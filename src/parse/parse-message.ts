@@ -51,3 +51,27 @@ function toPart(a: Attachment): MessagePart {
     checksums: { md5: digest('md5'), sha1: digest('sha1'), sha256: digest('sha256') },
   };
 }
+
+/** One attachment or inline part's bytes, by Mailpit PartID; null when there is no such part. */
+export async function parsePart(
+  raw: Buffer,
+  partId: string,
+): Promise<{ contentType: string; fileName: string; content: Buffer } | null> {
+  try {
+    const parsed = await simpleParser(raw, {
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+    });
+    const part = parsed.attachments.find((a) => a.partId === partId);
+    if (!part) return null;
+    return {
+      contentType: part.contentType,
+      fileName: part.filename ?? part.contentId?.replace(/^<|>$/g, '') ?? `part-${partId}`,
+      content: part.content,
+    };
+  } catch {
+    // Deliberately swallowed: a message mailparser cannot read has no parts to serve.
+    return null;
+  }
+}

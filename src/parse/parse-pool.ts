@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
-import { EMPTY_SUMMARY, parseSummary, type SummaryResult } from './parse-summary.ts';
+import { parseSummary, unparsed, type SummaryResult } from './parse-summary.ts';
 import type { WorkerRequest, WorkerResponse } from './parse-protocol.ts';
 
 export interface SummaryParser {
@@ -31,9 +31,10 @@ const DEFAULT_MAX_HEAP_MB = 512;
 const MAX_IN_FLIGHT_PER_WORKER = 8;
 /**
  * Below 1 MiB, parsing on the SMTP thread is cheaper than the two thread hops: on the 2-core
- * reference machine, ingest of 100 KB mail rose from about 720 to 970 messages/s and of 2 KB mail
- * from 3,750 to 4,000 (bench/README.md). mailparser's own limits (1,000 parts, 1 MiB of headers)
- * bound such a message's cost. Larger messages go to the workers, where a time limit applies.
+ * reference machine, a raw-socket client at 10 connections measured 100 KB text mail rising from
+ * about 720 to 970 messages/s and 2 KB mail from 3,750 to 4,000 (medians of 3 runs each, before
+ * the bench/ harness existed). mailparser's own limits (1,000 parts, 1 MiB of headers) bound such
+ * a message's cost. Larger messages go to the workers, where a time limit applies.
  */
 const DEFAULT_INLINE_BELOW_BYTES = 1024 * 1024;
 
@@ -167,7 +168,7 @@ class ParsePool implements SummaryParser {
     void slot.worker.terminate();
     this.#slots[index] = this.#spawn();
     this.#queue.unshift(...rest);
-    head?.resolve({ summary: EMPTY_SUMMARY, problem });
+    head?.resolve(unparsed(problem));
     this.#dispatch();
   }
 }

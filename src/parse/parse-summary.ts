@@ -8,6 +8,10 @@ import { htmlToText } from './html-text.ts';
 export interface SummaryResult {
   readonly summary: ParsedSummary;
   readonly problem: string | null;
+  /** What the search index gets beyond the summary: body text and attachment names. */
+  readonly searchText: string;
+  /** The X-Tags header (Mailpit tags messages from it), '' when absent. */
+  readonly xTags: string;
 }
 
 export const EMPTY_SUMMARY: ParsedSummary = Object.freeze({
@@ -44,9 +48,14 @@ export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
       // Attachment contents are only counted here, never hashed.
       checksumAlgo: false,
     });
-    return { summary: toSummary(parsed), problem: findMimeProblem(raw) };
+    return {
+      summary: toSummary(parsed),
+      problem: findMimeProblem(raw),
+      searchText: searchText(parsed),
+      xTags: headerText(parsed, 'x-tags'),
+    };
   } catch (error) {
-    return { summary: EMPTY_SUMMARY, problem: `MIME parse failed: ${(error as Error).message}` };
+    return unparsed(`MIME parse failed: ${(error as Error).message}`);
   }
 }
 
@@ -66,6 +75,25 @@ function toSummary(parsed: ParsedMail): ParsedSummary {
     inline: parsed.attachments.length - attachments,
     snippet: snippet(parsed),
   };
+}
+
+/** The result for a message that could not be parsed: no fields, and why. */
+export function unparsed(problem: string): SummaryResult {
+  return { summary: EMPTY_SUMMARY, problem, searchText: '', xTags: '' };
+}
+
+/**
+ * 16 KiB of body text per message is indexed: indexing costs about 0.03 ms per 2 KB and grows
+ * with length (0.25 ms at 32 KB, scratch measurement), and the words people search for (codes,
+ * names, subjects of the action) sit at the top of a mail.
+ */
+const SEARCH_BODY_CHARS = 16 * 1024;
+
+function searchText(parsed: ParsedMail): string {
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const body = parsed.text?.trim() ? parsed.text : html ? htmlToText(html) : '';
+  const names = parsed.attachments.map((a) => a.filename ?? '').filter(Boolean);
+  return [body.slice(0, SEARCH_BODY_CHARS), ...names].join('\n');
 }
 
 function snippet(parsed: ParsedMail): string {

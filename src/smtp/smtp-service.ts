@@ -5,6 +5,7 @@ import {
   type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
+import type { ChaosStage, ChaosTriggers } from '../chaos/chaos-triggers.ts';
 import type { ListenAddress, SmtpConfig } from '../config/config-types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Log } from '../log/log.ts';
@@ -21,6 +22,7 @@ import { createTranscriptLogger } from './smtp-transcript-logger.ts';
 
 export interface SmtpDeps {
   readonly config: SmtpConfig;
+  readonly chaos: ChaosTriggers;
   readonly tls: TlsMaterial;
   readonly ingest: MailIngest;
   readonly bus: EventBus;
@@ -107,7 +109,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       connections.set(session.id, { recorder, watchdog, inFlight: null, delivered: 0 });
       addLine(session.id, '*', `connected from ${session.remoteAddress}:${session.remotePort} (${name})`);
       log.debug(`smtp session ${recorder.id} from ${session.remoteAddress}:${session.remotePort} (${name})`);
-      callback();
+      withChaos(session.id, 'Connect', callback);
     },
 
     onSecure(socket, session, callback) {
@@ -120,6 +122,8 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     },
 
     onAuth(auth, session, callback) {
+      const fault = chaosFault(session.id, 'Authentication');
+      if (fault) return later(fault.delayMs, () => callback(fault.error));
       const verdict = checkCredentials(auth, config.credentials);
       const who = `AUTH ${auth.method} as "${auth.username ?? ''}" (password hidden)`;
       if (!verdict.ok) {
@@ -135,7 +139,11 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       if (config.requireStarttls && !session.secure) {
         return callback(smtpError(530, 'Must issue a STARTTLS command first'));
       }
-      callback();
+      withChaos(session.id, 'Sender', callback);
+    },
+
+    onRcptTo(_address, session, callback) {
+      withChaos(session.id, 'Recipient', callback);
     },
 
     onData(stream, session, callback) {
@@ -180,6 +188,12 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       throw smtpError(552, 'Message too big');
     }
     connection.recorder.update({ helo: session.hostNameAppearsAs || '' });
+    const fault = chaosFault(session.id, 'Data');
+    if (fault) {
+      await new Promise<void>((resolve) => later(fault.delayMs, resolve));
+      // A chaos failure at DATA stores nothing, like a real server refusing the message.
+      if (fault.error) throw fault.error;
+    }
     try {
       const message = await deps.ingest.accept({
         raw,
@@ -192,8 +206,28 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     } catch (error) {
       deps.stats.smtpRejected++;
       log.error('could not store a message; answered 451', error);
+      deps.bus.publish({
+        type: 'app.error',
+        message: `a message from ${session.remoteAddress} could not be stored (451)`,
+      });
       throw smtpError(451, 'Could not store the message; try again later');
     }
+  }
+
+  /** The fault chaos injects at this stage, if any (also noted in the transcript). */
+  function chaosFault(cid: string, stage: ChaosStage): { error: Error | null; delayMs: number } | null {
+    const decision = deps.chaos.decide(stage);
+    if (decision.errorCode === null && decision.delayMs === 0) return null;
+    const what = decision.errorCode === null ? '' : ` answers ${decision.errorCode}`;
+    addLine(cid, '*', `chaos: ${stage}${what}${decision.delayMs ? ` after ${decision.delayMs} ms` : ''}`);
+    const error =
+      decision.errorCode === null ? null : smtpError(decision.errorCode, `Chaos: ${stage} failure`);
+    return { error, delayMs: decision.delayMs };
+  }
+
+  function withChaos(cid: string, stage: ChaosStage, callback: (error?: Error | null) => void): void {
+    const fault = chaosFault(cid, stage);
+    later(fault?.delayMs ?? 0, () => callback(fault?.error ?? null));
   }
 
   function onCommandTimeout(cid: string): void {
@@ -239,6 +273,15 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       await Promise.all([...sessionWrites]);
     },
   };
+}
+
+/**
+ * Runs `run` after `ms`, and never synchronously: smtp-server's own handlers answer with
+ * setImmediate, and a synchronous RCPT answer stalled the next pipelined command.
+ */
+function later(ms: number, run: () => void): void {
+  if (ms === 0) setImmediate(run);
+  else setTimeout(run, ms);
 }
 
 function listen(server: SMTPServer, address: ListenAddress): Promise<number> {

@@ -2,12 +2,16 @@ import type { MessageSummary, SmtpSessionInfo, TranscriptLine } from '../mail/ma
 import type { Db } from './store-open.ts';
 import type { LineTuple, MailboxStats, SessionRecord } from './store-types.ts';
 import { rowToSummary, SUMMARY_COLUMNS, SUMMARY_FROM, type MessageRow } from './message-rows.ts';
+import type { SearchQuery } from '../mail/search-types.ts';
+import { searchFilter } from './search-sql.ts';
 
 /** Every read of the mailbox, on the main thread's read-only connection. */
 export class MailReads {
+  readonly #db: Db;
   readonly #sql: ReturnType<typeof prepare>;
 
   constructor(db: Db) {
+    this.#db = db;
     this.#sql = prepare(db);
   }
 
@@ -18,6 +22,50 @@ export class MailReads {
   /** Newest first. */
   list(start: number, limit: number): MessageSummary[] {
     return (this.#sql.list.all(limit, start) as MessageRow[]).map(rowToSummary);
+  }
+
+  /** Messages matching a search, newest first, and how many match in all. */
+  search(
+    query: SearchQuery,
+    start: number,
+    limit: number,
+  ): { messages: MessageSummary[]; total: number; unread: number } {
+    const { where, params } = searchFilter(query);
+    const rows = this.#db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE ${where} ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, start) as MessageRow[];
+    const counts = this.#db
+      .prepare(
+        `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m WHERE ${where}`,
+      )
+      .get(...params) as { total: number; unread: number };
+    return { messages: rows.map(rowToSummary), ...counts };
+  }
+
+  /** Whether one message matches a search: the same SQL as search(), limited to its row. */
+  matches(id: string, query: SearchQuery): boolean {
+    const { where, params } = searchFilter(query);
+    const row = this.#db.prepare(`SELECT 1 FROM messages m WHERE m.id = ? AND ${where}`).get(id, ...params);
+    return row !== undefined;
+  }
+
+  /** The newest message matching a search (for `latest?query=`). */
+  latestMatching(query: SearchQuery): MessageSummary | null {
+    return this.search(query, 0, 1).messages[0] ?? null;
+  }
+
+  /** Every tag name, sorted as Mailpit sorts them (case-insensitively). */
+  tags(): string[] {
+    return (this.#sql.tags.all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /** Tag name → number of messages carrying it (for /api/v1/info). */
+  tagCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const row of this.#sql.tagCounts.all() as { name: string; n: number }[]) counts[row.name] = row.n;
+    return counts;
   }
 
   get(id: string): MessageSummary | null {
@@ -35,6 +83,14 @@ export class MailReads {
     return row ? row.raw : null;
   }
 
+  /** Sessions newest first, each with the IDs of the messages it delivered. */
+  sessions(start: number, limit: number): SmtpSessionInfo[] {
+    return (this.#sql.sessions.all(limit, start) as (SessionRow & { message_ids: string })[]).map((row) => ({
+      ...sessionInfo(row),
+      messageIds: JSON.parse(row.message_ids) as string[],
+    }));
+  }
+
   session(id: string): SessionRecord | null {
     const row = this.#sql.session.get(id) as SessionRow | undefined;
     if (!row) return null;
@@ -44,23 +100,25 @@ export class MailReads {
       for (const [at, dir, text] of JSON.parse(chunk.lines) as LineTuple[])
         transcript.push({ at, dir, text });
     }
-    return {
-      id: row.id,
-      startedAt: row.started_at,
-      endedAt: row.ended_at,
-      listener: row.listener as SmtpSessionInfo['listener'],
-      clientAddress: row.client_address,
-      clientPort: row.client_port,
-      helo: row.helo,
-      authUser: row.auth_user,
-      authMethod: row.auth_method,
-      tlsProtocol: row.tls_protocol,
-      tlsCipher: row.tls_cipher,
-      transcriptTruncated: row.transcript_truncated !== 0,
-      messageIds,
-      transcript,
-    };
+    return { ...sessionInfo(row), messageIds, transcript };
   }
+}
+
+function sessionInfo(row: SessionRow): Omit<SmtpSessionInfo, 'messageIds'> {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    listener: row.listener as SmtpSessionInfo['listener'],
+    clientAddress: row.client_address,
+    clientPort: row.client_port,
+    helo: row.helo,
+    authUser: row.auth_user,
+    authMethod: row.auth_method,
+    tlsProtocol: row.tls_protocol,
+    tlsCipher: row.tls_cipher,
+    transcriptTruncated: row.transcript_truncated !== 0,
+  };
 }
 
 interface SessionRow {
@@ -89,7 +147,13 @@ function prepare(db: Db) {
     session:
       db.prepare(`SELECT seq, id, started_at, ended_at, listener, client_address, client_port, helo, auth_user,
         auth_method, tls_protocol, tls_cipher, transcript_truncated FROM smtp_sessions WHERE id = ?`),
+    sessions:
+      db.prepare(`SELECT s.*, (SELECT json_group_array(m.id) FROM messages m WHERE m.session_seq = s.seq)
+      AS message_ids FROM smtp_sessions s ORDER BY s.seq DESC LIMIT ? OFFSET ?`),
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
+    tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
+    tagCounts: db.prepare(`SELECT t.name, count(*) AS n FROM tags t JOIN message_tags mt ON mt.tag_id = t.id
+      GROUP BY t.id ORDER BY t.name COLLATE NOCASE`),
     sessionChunks: db.prepare(
       'SELECT lines FROM smtp_transcript_chunks WHERE session_seq = ? ORDER BY chunk',
     ),

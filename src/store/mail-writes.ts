@@ -1,6 +1,9 @@
+import type { ParsedSummary } from '../mail/mail-types.ts';
 import type { Db } from './store-open.ts';
 import type { LineTuple, NewMessage, SessionWrite, WriteOp } from './store-types.ts';
 import type { StoredAddresses } from './message-rows.ts';
+import { SearchIndex } from './search-index.ts';
+import { TagWrites } from './tag-writes.ts';
 
 /**
  * Every write to the mailbox. Runs on the writer thread (store-writer.ts), so SQLite's fsync and
@@ -10,6 +13,8 @@ export class MailWrites {
   readonly #db: Db;
   readonly #maxMessages: number;
   readonly #sql: ReturnType<typeof prepare>;
+  readonly #index: SearchIndex;
+  readonly #tags: TagWrites;
   /** Open sessions already written: their row number, next chunk number and written state. */
   readonly #sessions = new Map<string, { seq: number; nextChunk: number; state: string }>();
 
@@ -17,6 +22,8 @@ export class MailWrites {
     this.#db = db;
     this.#maxMessages = maxMessages;
     this.#sql = prepare(db);
+    this.#index = new SearchIndex(db);
+    this.#tags = new TagWrites(db);
   }
 
   /** Writes sessions and messages in one transaction; returns the IDs of messages pruned by --max. */
@@ -28,13 +35,23 @@ export class MailWrites {
           this.#writeSession(op.session);
           continue;
         }
-        const sessionSeq = this.#writeSession(op.message.session);
+        const sessionSeq = op.message.session ? this.#writeSession(op.message.session) : null;
         const seq = this.#insertMessage(op.message, sessionSeq);
         const raw = op.message.raw;
         this.#sql.insertRaw.run(seq, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+        this.#index.add(seq, op.message.summary, op.message.searchText);
+        if (op.message.tags.length > 0) this.#tags.add(seq, op.message.tags);
         added++;
       }
       return added > 0 ? this.#prune() : [];
+    })();
+  }
+
+  /** Indexes and tags a message stored before migration 002 (see mail/reindex.ts). */
+  reindex(seq: number, summary: ParsedSummary, searchText: string, tags: readonly string[]): void {
+    this.#db.transaction(() => {
+      this.#index.addLate(seq, summary, searchText);
+      if (tags.length > 0) this.#tags.add(seq, tags);
     })();
   }
 
@@ -86,7 +103,7 @@ export class MailWrites {
     return known.seq;
   }
 
-  #insertMessage(m: NewMessage, sessionSeq: number): number {
+  #insertMessage(m: NewMessage, sessionSeq: number | null): number {
     const s = m.summary;
     const addresses: StoredAddresses = {
       from: s.from,
@@ -154,9 +171,9 @@ function prepare(db: Db) {
     ),
     insertMessage: db.prepare(`INSERT INTO messages
         (id, session_seq, created_at, size, envelope, message_id, subject, addresses, return_path, date,
-         attachments, inline, snippet, parse_error)
+         attachments, inline, snippet, parse_error, indexed)
       VALUES (@id, @sessionSeq, @createdAt, @size, @envelope, @messageId, @subject, @addresses, @returnPath, @date,
-         @attachments, @inline, @snippet, @parseError)`),
+         @attachments, @inline, @snippet, @parseError, 1)`),
     insertRaw: db.prepare('INSERT INTO message_raw (seq, raw) VALUES (?, ?)'),
     pruneMessages: db.prepare(
       'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?) RETURNING id',

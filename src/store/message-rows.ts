@@ -18,6 +18,7 @@ export interface MessageRow {
   inline: number;
   snippet: string;
   parse_error: string | null;
+  tags: string;
 }
 
 export interface StoredAddresses {
@@ -30,7 +31,9 @@ export interface StoredAddresses {
 
 /** Columns selected for a summary; joins the session's public id. */
 export const SUMMARY_COLUMNS = `m.seq, m.id, s.id AS session_id, m.created_at, m.size, m.read, m.envelope,
-  m.message_id, m.subject, m.addresses, m.return_path, m.date, m.attachments, m.inline, m.snippet, m.parse_error`;
+  m.message_id, m.subject, m.addresses, m.return_path, m.date, m.attachments, m.inline, m.snippet, m.parse_error,
+  (SELECT json_group_array(t.name) FROM (SELECT t.name FROM message_tags mt JOIN tags t ON t.id = mt.tag_id
+    WHERE mt.message_seq = m.seq ORDER BY t.name COLLATE NOCASE) t) AS tags`;
 
 export const SUMMARY_FROM = 'messages m LEFT JOIN smtp_sessions s ON s.seq = m.session_seq';
 
@@ -41,7 +44,7 @@ export function rowToSummary(row: MessageRow): MessageSummary {
     createdAt: row.created_at,
     size: row.size,
     read: row.read !== 0,
-    tags: [],
+    tags: JSON.parse(row.tags) as string[],
     envelope: JSON.parse(row.envelope) as Envelope,
     sessionId: row.session_id,
     parseError: row.parse_error,

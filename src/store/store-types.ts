@@ -14,7 +14,11 @@ export interface NewMessage {
   readonly envelope: Envelope;
   readonly summary: ParsedSummary;
   readonly parseError: string | null;
-  readonly session: SessionWrite;
+  /** Null for messages that did not come over SMTP (POST /api/v1/send). */
+  readonly session: SessionWrite | null;
+  /** Body text and attachment names for the search index. */
+  readonly searchText: string;
+  readonly tags: readonly string[];
 }
 
 export type WriteOp =

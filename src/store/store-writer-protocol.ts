@@ -1,3 +1,5 @@
+import type { ParsedSummary } from '../mail/mail-types.ts';
+import type { Selection } from './mailbox-writes.ts';
 import type { WriteOp } from './store-types.ts';
 
 /** Messages between the main thread and the database writer thread. */
@@ -9,7 +11,19 @@ export interface WriterInit {
 
 export type WriterCall =
   | { readonly call: 'writeBatch'; readonly ops: readonly WriteOp[] }
-  | { readonly call: 'markRead'; readonly messageId: string };
+  | { readonly call: 'markRead'; readonly messageId: string }
+  | { readonly call: 'delete'; readonly selection: Selection }
+  | { readonly call: 'setRead'; readonly selection: Selection; readonly read: boolean }
+  | { readonly call: 'setTags'; readonly ids: readonly string[]; readonly tags: readonly string[] }
+  | { readonly call: 'renameTag'; readonly from: string; readonly to: string }
+  | { readonly call: 'deleteTag'; readonly name: string }
+  | {
+      readonly call: 'reindex';
+      readonly seq: number;
+      readonly summary: ParsedSummary;
+      readonly searchText: string;
+      readonly tags: readonly string[];
+    };
 
 export type WriterRequest = WriterCall & { readonly id: number };
 

@@ -4,6 +4,7 @@
  * the order they arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { MailboxWrites } from './mailbox-writes.ts';
 import { MailWrites } from './mail-writes.ts';
 import { openWriterConnection } from './store-open.ts';
 import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './store-writer-protocol.ts';
@@ -13,6 +14,7 @@ if (!port) throw new Error('store-writer-worker.ts must run in a worker thread')
 const init = workerData as WriterInit;
 const db = openWriterConnection(init.file, init.temporary);
 const writes = new MailWrites(db, init.maxMessages);
+const mailbox = new MailboxWrites(db);
 
 function run(call: WriterCall): unknown {
   switch (call.call) {
@@ -20,6 +22,18 @@ function run(call: WriterCall): unknown {
       return writes.writeBatch(call.ops);
     case 'markRead':
       return writes.markRead(call.messageId);
+    case 'delete':
+      return mailbox.delete(call.selection);
+    case 'setRead':
+      return mailbox.setRead(call.selection, call.read);
+    case 'setTags':
+      return mailbox.setTags(call.ids, call.tags);
+    case 'renameTag':
+      return mailbox.renameTag(call.from, call.to);
+    case 'deleteTag':
+      return mailbox.deleteTag(call.name);
+    case 'reindex':
+      return writes.reindex(call.seq, call.summary, call.searchText, call.tags);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
+import type { ParsedSummary } from '../mail/mail-types.ts';
+import type { Selection } from './mailbox-writes.ts';
 import type { WriteOp } from './store-types.ts';
 import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './store-writer-protocol.ts';
 
@@ -8,6 +10,13 @@ export interface StoreWriter {
   /** Commits the ops in one transaction; resolves with the IDs of messages pruned by --max. */
   writeBatch(ops: readonly WriteOp[]): Promise<string[]>;
   markRead(messageId: string): Promise<void>;
+  delete(selection: Selection): Promise<string[]>;
+  setRead(selection: Selection, read: boolean): Promise<string[]>;
+  setTags(ids: readonly string[], tags: readonly string[]): Promise<{ id: string; tags: string[] }[]>;
+  renameTag(from: string, to: string): Promise<string[]>;
+  deleteTag(name: string): Promise<string[]>;
+  /** Indexes a message stored before the search index existed. */
+  reindex(seq: number, summary: ParsedSummary, searchText: string, tags: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +81,13 @@ export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
   return {
     writeBatch: (ops) => call({ call: 'writeBatch', ops }, ownedBuffers(ops)) as Promise<string[]>,
     markRead: (messageId) => call({ call: 'markRead', messageId }).then(() => undefined),
+    delete: (selection) => call({ call: 'delete', selection }) as Promise<string[]>,
+    setRead: (selection, read) => call({ call: 'setRead', selection, read }) as Promise<string[]>,
+    setTags: (ids, tags) => call({ call: 'setTags', ids, tags }) as Promise<{ id: string; tags: string[] }[]>,
+    renameTag: (from, to) => call({ call: 'renameTag', from, to }) as Promise<string[]>,
+    deleteTag: (name) => call({ call: 'deleteTag', name }) as Promise<string[]>,
+    reindex: (seq, summary, searchText, tags) =>
+      call({ call: 'reindex', seq, summary, searchText, tags }).then(() => undefined),
     async close() {
       closing = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { notFound } from '../http/http-errors.ts';
+import type { Mailbox } from '../mail/mailbox.ts';
+
+/**
+ * HTML mail is untrusted: served with a policy that runs no script, loads no remote frame and
+ * may only be framed by this origin (the web UI shows it in a sandboxed iframe).
+ */
+const HTML_POLICY =
+  "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
+
+/** /view/{ID}.html (?embed=1) and /view/{ID}.txt, as in Mailpit. `{ID}` may be `latest`. */
+export function viewRoutes(mailbox: Mailbox): Hono {
+  const view = new Hono();
+  view.get('/:file{.+\\.(html|txt)}', async (c) => {
+    const file = c.req.param('file');
+    const dot = file.lastIndexOf('.');
+    const found = await mailbox.view(file.slice(0, dot));
+    if (!found) throw notFound('message');
+    if (file.slice(dot + 1) === 'txt') return c.text(found.body.text);
+    c.header('Content-Security-Policy', HTML_POLICY);
+    c.header('Referrer-Policy', 'no-referrer');
+    // embed=1 is how Mailpit's UI asks for the bare HTML for its iframe; both are the HTML here.
+    return c.html(found.body.html || `<pre>${escapeHtml(found.body.text)}</pre>`);
+  });
+  return view;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}

@@ -1,0 +1,49 @@
+import type { EventBus } from '../events/event-bus.ts';
+import type { Selection } from '../store/mailbox-writes.ts';
+import type { StoreWriter } from '../store/store-writer.ts';
+import { uniqueTags } from './message-tags.ts';
+
+/**
+ * Changes made through the API, each followed by the events that describe it exactly
+ * (so WebSocket clients and waiters see what happened without reloading).
+ */
+export class MailboxChanges {
+  readonly #writer: StoreWriter;
+  readonly #bus: EventBus;
+
+  constructor(writer: StoreWriter, bus: EventBus) {
+    this.#writer = writer;
+    this.#bus = bus;
+  }
+
+  async delete(selection: Selection): Promise<number> {
+    const ids = await this.#writer.delete(selection);
+    if ('all' in selection) this.#bus.publish({ type: 'messages.truncated' });
+    else if (ids.length > 0) this.#bus.publish({ type: 'messages.deleted', ids });
+    return ids.length;
+  }
+
+  async setRead(selection: Selection, read: boolean): Promise<number> {
+    const ids = await this.#writer.setRead(selection, read);
+    if (ids.length > 0) this.#bus.publish({ type: 'messages.read', ids, read });
+    return ids.length;
+  }
+
+  async setTags(ids: readonly string[], tags: readonly string[]): Promise<void> {
+    const changes = await this.#writer.setTags(ids, uniqueTags(tags));
+    if (changes.length > 0) this.#bus.publish({ type: 'messages.tagged', changes });
+  }
+
+  /** False if no message carries the tag. */
+  async renameTag(from: string, to: string): Promise<boolean> {
+    const ids = await this.#writer.renameTag(from, to);
+    if (ids.length > 0) this.#bus.publish({ type: 'tags.changed' });
+    return ids.length > 0;
+  }
+
+  async deleteTag(name: string): Promise<boolean> {
+    const ids = await this.#writer.deleteTag(name);
+    if (ids.length > 0) this.#bus.publish({ type: 'tags.changed' });
+    return ids.length > 0;
+  }
+}
