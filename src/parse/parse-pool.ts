@@ -80,14 +80,18 @@ class ParsePool implements SummaryParser {
   #nextJob = 0;
   #closed = false;
 
+  readonly #workers: number;
+
+  /** Workers start with the first job: most mail is parsed inline, and each idle thread costs ~40 MB. */
   constructor(workers: number, timeoutMs: number, maxHeapMb: number) {
+    this.#workers = workers;
     this.#timeoutMs = timeoutMs;
     this.#maxHeapMb = maxHeapMb;
-    for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn());
   }
 
   parse(raw: Buffer): Promise<SummaryResult> {
     if (this.#closed) return parseSummary(raw);
+    while (this.#slots.length < this.#workers) this.#slots.push(this.#spawn());
     return new Promise((resolve) => {
       this.#queue.push({ job: this.#nextJob++, raw, resolve });
       this.#dispatch();

@@ -2,6 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { ParsedSummary } from '../mail/mail-types.ts';
 import { headerDate, headerText, isInline, toAddresses } from './mail-fields.ts';
 import { findMimeProblem } from './mime-problems.ts';
+import { summaryView } from './mime-skeleton.ts';
 import { htmlToText } from './html-text.ts';
 
 /** A best-effort summary, and what was wrong with the MIME if anything (the message is kept either way). */
@@ -39,7 +40,7 @@ const SNIPPET_LENGTH = 200;
  */
 export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
   try {
-    const parsed: ParsedMail = await simpleParser(raw, {
+    const parsed: ParsedMail = await simpleParser(summaryView(raw) ?? raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,

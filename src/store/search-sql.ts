@@ -40,7 +40,8 @@ export function searchFilter(query: SearchQuery): SqlFilter {
         if (!term.negate) clauses.push('0');
         continue;
       }
-      const match = `${COLUMNS[term.field]} ${phrase}`.trim();
+      const columns = COLUMNS[term.field];
+      const match = columns ? `${columns} : ${phrase}` : phrase;
       if (term.negate) {
         clauses.push(`NOT ${IN_SEARCH}`);
         params.push(match);
