@@ -10,6 +10,7 @@ import { inboxRoutes } from './inbox/inbox-routes.ts';
 import { viewRoutes } from './inbox/view-routes.ts';
 import { MailboxChanges } from './mail/mailbox-changes.ts';
 import { MessageWaiter } from './mail/message-waiter.ts';
+import { reindexOldMessages } from './mail/reindex.ts';
 import { attachEventHub } from './realtime/event-hub.ts';
 import { createLog, type Log } from './log/log.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
@@ -122,6 +123,11 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     cleanups.splice(cleanups.length - 1, 0, async () => {
       hub.close();
       await http.close();
+    });
+
+    reindexOldMessages(reads, parser, writer, log).catch((error: unknown) => {
+      // The app keeps working; those old messages are just missing from search results.
+      if (!stopping) log.error('indexing messages from an older database failed', error);
     });
 
     const plain = smtp.listeners.find((l) => l.name === 'smtp');

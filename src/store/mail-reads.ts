@@ -56,6 +56,11 @@ export class MailReads {
     return this.search(query, 0, 1).messages[0] ?? null;
   }
 
+  /** Messages stored before the search index existed (migration 002), oldest first. */
+  unindexed(limit: number): { seq: number; raw: Buffer }[] {
+    return this.#sql.unindexed.all(limit) as { seq: number; raw: Buffer }[];
+  }
+
   /** Every tag name, sorted as Mailpit sorts them (case-insensitively). */
   tags(): string[] {
     return (this.#sql.tags.all() as { name: string }[]).map((r) => r.name);
@@ -152,6 +157,9 @@ function prepare(db: Db) {
       AS message_ids FROM smtp_sessions s ORDER BY s.seq DESC LIMIT ? OFFSET ?`),
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
     tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
+    unindexed: db.prepare(
+      'SELECT m.seq, r.raw FROM messages m JOIN message_raw r ON r.seq = m.seq WHERE m.indexed = 0 ORDER BY m.seq LIMIT ?',
+    ),
     tagCounts: db.prepare(`SELECT t.name, count(*) AS n FROM tags t JOIN message_tags mt ON mt.tag_id = t.id
       GROUP BY t.id ORDER BY t.name COLLATE NOCASE`),
     sessionChunks: db.prepare(

@@ -1,0 +1,87 @@
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CatchallError, startCatchall, type StartedCatchall } from '../../src/client/index.ts';
+
+describe('catchall/client with startCatchall', () => {
+  let catchall: StartedCatchall;
+  const send = async (to: string, subject: string, text: string, html?: string) => {
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: catchall.smtpPort, ignoreTLS: true });
+    await t.sendMail({ from: 'app@example.test', to, subject, text, ...(html ? { html } : {}) });
+    t.close();
+  };
+
+  beforeAll(async () => {
+    catchall = await startCatchall();
+  });
+  afterAll(() => catchall.stop());
+
+  it('starts on free ports and lists, searches, reads and deletes', async () => {
+    expect(catchall.smtpPort).toBeGreaterThan(0);
+    await send('ann@example.test', 'first', 'one');
+    await send('bob@example.test', 'second', 'two');
+    const list = await catchall.client.list();
+    expect(list.messages.map((m) => m.Subject)).toEqual(['second', 'first']);
+    const found = await catchall.client.search('to:ann@example.test');
+    expect(found.messages.map((m) => m.Subject)).toEqual(['first']);
+    const message = await catchall.client.get('latest', { query: 'to:bob@example.test' });
+    expect(message.Text.trim()).toBe('two');
+    expect(await catchall.client.raw(message.ID)).toContain('Subject: second');
+    await catchall.client.markRead([found.messages[0]?.ID ?? ''], true);
+    expect((await catchall.client.search('is:read')).messages_count).toBe(2);
+    await catchall.client.deleteSearch('to:ann@example.test');
+    expect((await catchall.client.list()).total).toBe(1);
+    await catchall.client.delete();
+    expect((await catchall.client.list()).total).toBe(0);
+  });
+
+  it('waits for a message that arrives after the call', async () => {
+    const since = new Date();
+    const waiting = catchall.client.waitForMessage({
+      query: 'to:later@example.test',
+      after: since,
+      timeoutMs: 5000,
+    });
+    await send('later@example.test', 'arrived later', 'hello');
+    expect((await waiting).Subject).toBe('arrived later');
+  });
+
+  it('ignores older mail when given `after`', async () => {
+    await send('again@example.test', 'old mail', 'old');
+    const old = await catchall.client.get('latest', { query: 'to:again@example.test' });
+    // `after` has millisecond resolution: start just past the old mail's time.
+    const since = new Date(Date.parse(old.Created) + 1);
+    while (Date.now() < since.getTime()) await new Promise((r) => setImmediate(r));
+    const waiting = catchall.client.waitForMessage({
+      query: 'to:again@example.test',
+      after: since,
+      timeoutMs: 5000,
+    });
+    await send('again@example.test', 'new mail', 'new');
+    expect((await waiting).Subject).toBe('new mail');
+  });
+
+  it('fails with a timeout error when nothing arrives', async () => {
+    await expect(
+      catchall.client.waitForMessage({ query: 'to:nobody@example.test', timeoutMs: 200 }),
+    ).rejects.toMatchObject({
+      name: 'CatchallError',
+      status: 404,
+      code: 'timeout',
+    });
+  });
+
+  it('reports API errors with status and code', async () => {
+    const error = await catchall.client.get('no-such-id').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CatchallError);
+    expect(error).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('lists SMTP sessions with their transcripts', async () => {
+    await send('s@example.test', 'with session', 'x');
+    const message = await catchall.client.get('latest');
+    const sessions = await catchall.client.sessions();
+    expect(sessions.sessions.some((s) => s.MessageIDs.includes(message.ID))).toBe(true);
+    const session = await catchall.client.session(message.SessionID);
+    expect(session.Transcript.some((l) => l.Text.startsWith('MAIL FROM:'))).toBe(true);
+  });
+});
