@@ -86,7 +86,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     const smtp = await startSmtp({ config: config.smtp, chaos, tls, ingest, bus, log, stats, now });
     cleanups.push(() => smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS));
 
-    const mailbox = new Mailbox(reads, writer, {
+    const mailbox = new Mailbox(reads, {
       body: parseMessageBody,
       part: parsePart,
       headers: readHeaders,
@@ -106,7 +106,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       config: config.http,
       log,
       api,
-      view: viewRoutes(mailbox),
+      view: viewRoutes(mailbox, changes),
       ready: () => !stopping,
     });
     const http = await startHttp(httpApp, config.http.listen, config.http.webroot);

@@ -25,7 +25,7 @@ export interface InboxServices {
 export function inboxRoutes(s: InboxServices): Hono {
   const api = new Hono();
   api.route('/', messagesRoutes(s.mailbox, s.changes));
-  api.route('/', messageRoutes(s.mailbox, s.waiter));
+  api.route('/', messageRoutes(s.mailbox, s.changes, s.waiter));
   api.route('/', tagsRoutes(s.mailbox, s.changes));
   api.route('/', sendRoutes(s.ingest));
   api.route('/', serverRoutes(s.mailbox, s.info, s.chaos));

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { HttpError, notFound } from '../http/http-errors.ts';
 import type { Mailbox } from '../mail/mailbox.ts';
+import type { MailboxChanges } from '../mail/mailbox-changes.ts';
 import type { MessageWaiter } from '../mail/message-waiter.ts';
 import type { MessageSummary } from '../mail/mail-types.ts';
 import { messageJson } from './mailpit-json.ts';
@@ -18,7 +19,7 @@ const NOT_ENABLED: Readonly<Record<string, string>> = {
  * One message: /api/v1/message/{ID} and its /headers, /raw, /part/{PartID}. `{ID}` may be
  * `latest`, narrowed by `?query=` and, as a catchall extension, awaited with `?wait=10s`.
  */
-export function messageRoutes(mailbox: Mailbox, waiter: MessageWaiter): Hono {
+export function messageRoutes(mailbox: Mailbox, changes: MailboxChanges, waiter: MessageWaiter): Hono {
   const api = new Hono();
 
   /** The message a request names: by ID, or the latest (matching, awaited). */
@@ -42,6 +43,7 @@ export function messageRoutes(mailbox: Mailbox, waiter: MessageWaiter): Hono {
     const { id } = await resolve(c);
     const view = await mailbox.view(id);
     if (!view) throw notFound('message');
+    await changes.opened(view.summary);
     return c.json(messageJson(view));
   });
 
@@ -70,7 +72,9 @@ export function messageRoutes(mailbox: Mailbox, waiter: MessageWaiter): Hono {
     return c.body(new Uint8Array(part.content));
   });
 
-  api.get('/message/:id/part/:partId/thumb', () => {
+  // Unknown messages are still 404 here; only then does the missing feature answer.
+  api.get('/message/:id/part/:partId/thumb', async (c) => {
+    await resolve(c);
     throw new HttpError(
       400,
       'not_enabled',
@@ -79,7 +83,8 @@ export function messageRoutes(mailbox: Mailbox, waiter: MessageWaiter): Hono {
   });
 
   for (const [path, reason] of Object.entries(NOT_ENABLED)) {
-    api.on(['GET', 'POST'], `/message/:id/${path}`, () => {
+    api.on(['GET', 'POST'], `/message/:id/${path}`, async (c) => {
+      await resolve(c);
       throw new HttpError(400, 'not_enabled', reason);
     });
   }

@@ -6,14 +6,24 @@ import type { MailboxChanges } from '../mail/mailbox-changes.ts';
 import type { SearchQuery } from '../mail/search-types.ts';
 import type { Selection } from '../store/mailbox-writes.ts';
 import { summaryJson } from './mailpit-json.ts';
-import { jsonBody, pageOf, searchOf, validate } from './request-input.ts';
+import { jsonBody, pageOf, searchOf, timeZoneOf, validate } from './request-input.ts';
 import { parseSearch } from './search-query.ts';
 
-const idsSchema = z.array(z.string()).default([]);
+/** Go clients send an unset field as null; Mailpit treats that like the field left out. */
+const idsSchema = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? []);
 const readSchema = z.object({
-  read: z.boolean().default(false),
+  read: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   ids: idsSchema,
-  search: z.string().default(''),
+  search: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
 });
 const deleteSchema = z.object({ ids: idsSchema });
 
@@ -49,7 +59,7 @@ export function messagesRoutes(mailbox: Mailbox, changes: MailboxChanges): Hono 
     if (body.ids.length > 0 && body.search !== '') {
       throw new HttpError(400, 'invalid_request', 'give either IDs or a search, not both');
     }
-    await changes.setRead(selectionFor(body.ids, body.search, c.req.query('tz')), body.read);
+    await changes.setRead(selectionFor(body.ids, body.search, timeZoneOf(c)), body.read);
     return c.text('ok');
   });
 
@@ -72,7 +82,7 @@ export function messagesRoutes(mailbox: Mailbox, changes: MailboxChanges): Hono 
 function selectionFor(ids: readonly string[], search: string, tz: string | undefined): Selection {
   if (ids.length > 0) return { ids };
   if (search.trim() === '') return { all: true };
-  const parsed = parseSearch(search, tz || undefined);
+  const parsed = parseSearch(search, tz);
   if (!parsed.ok) throw new HttpError(400, 'invalid_search', parsed.error);
   return { query: parsed.query };
 }

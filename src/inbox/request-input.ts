@@ -72,13 +72,18 @@ export function searchOf(c: Context, required = false): SearchQuery | null {
     if (required) throw new HttpError(400, 'invalid_parameter', 'query parameter "query" is required');
     return null;
   }
-  const tz = c.req.query('tz');
-  if (tz !== undefined && tz !== '' && !isTimeZone(tz)) {
-    throw new HttpError(400, 'invalid_parameter', `query parameter "tz": "${tz}" is not a time zone`);
-  }
-  const parsed = parseSearch(text, tz || undefined);
+  const parsed = parseSearch(text, timeZoneOf(c));
   if (!parsed.ok) throw new HttpError(400, 'invalid_search', parsed.error);
   return parsed.query;
+}
+
+/** The `tz` parameter (an IANA zone such as Europe/Berlin), checked; undefined when absent. */
+export function timeZoneOf(c: Context): string | undefined {
+  const tz = c.req.query('tz');
+  if (tz === undefined || tz === '') return undefined;
+  if (!isTimeZone(tz))
+    throw new HttpError(400, 'invalid_parameter', `query parameter "tz": "${tz}" is not a time zone`);
+  return tz;
 }
 
 /** The `wait` parameter in ms (0 when absent). */

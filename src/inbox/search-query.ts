@@ -56,6 +56,8 @@ export function parseSearch(input: string, timeZone?: string): ParsedSearch {
       if (value) terms.push({ kind: 'tag', value, negate });
       continue;
     }
+    // A prefix with nothing after it is ignored, as in Mailpit.
+    if (/^(before|after|larger|smaller|tag):$/i.test(text)) continue;
     const dated = /^(before|after):(.+)$/i.exec(text);
     if (dated) {
       const ms = parseDate(dated[2] ?? '', timeZone);
@@ -129,8 +131,19 @@ export function parseDate(text: string, timeZone?: string): number | null {
   const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
   if (local) {
     const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
-    const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-    if (Number.isNaN(utc)) return null;
+    const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
+    const utc = Date.UTC(...parts);
+    // Date.UTC rolls 2026-02-30 over to March 2; a date that does not exist is not a date.
+    const back = new Date(utc);
+    const same = [
+      back.getUTCFullYear(),
+      back.getUTCMonth(),
+      back.getUTCDate(),
+      back.getUTCHours(),
+      back.getUTCMinutes(),
+      back.getUTCSeconds(),
+    ];
+    if (same.some((v, i) => v !== parts[i])) return null;
     return timeZone ? utc - zoneOffsetMs(utc, timeZone) : utc;
   }
   const ms = Date.parse(text);

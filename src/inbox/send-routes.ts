@@ -57,6 +57,10 @@ export function sendRoutes(ingest: MailIngest): Hono {
       throw new HttpError(400, 'invalid_request', 'give at least one recipient in To, Cc or Bcc');
     }
     for (const name of Object.keys(body.headers)) {
+      // RFC 5322 §2.2: a field name is printable ASCII without the colon.
+      if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
+        throw new HttpError(400, 'invalid_request', `"${name}" is not a header name`);
+      }
       if (RESTRICTED.has(name.toLowerCase()))
         throw new HttpError(400, 'invalid_request', `cannot overwrite header "${name}"`);
     }

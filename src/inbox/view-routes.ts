@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { notFound } from '../http/http-errors.ts';
 import type { Mailbox } from '../mail/mailbox.ts';
+import type { MailboxChanges } from '../mail/mailbox-changes.ts';
 
 /**
  * HTML mail is untrusted: served with a policy that runs no script, loads no remote frame and
@@ -10,13 +11,14 @@ const HTML_POLICY =
   "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** /view/{ID}.html (?embed=1) and /view/{ID}.txt, as in Mailpit. `{ID}` may be `latest`. */
-export function viewRoutes(mailbox: Mailbox): Hono {
+export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges): Hono {
   const view = new Hono();
   view.get('/:file{.+\\.(html|txt)}', async (c) => {
     const file = c.req.param('file');
     const dot = file.lastIndexOf('.');
     const found = await mailbox.view(file.slice(0, dot));
     if (!found) throw notFound('message');
+    await changes.opened(found.summary);
     if (file.slice(dot + 1) === 'txt') return c.text(found.body.text);
     c.header('Content-Security-Policy', HTML_POLICY);
     c.header('Referrer-Policy', 'no-referrer');

@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/event-bus.ts';
 import type { Selection } from '../store/mailbox-writes.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
+import type { MessageSummary } from './mail-types.ts';
 import { uniqueTags } from './message-tags.ts';
 
 /**
@@ -27,6 +28,11 @@ export class MailboxChanges {
     const ids = await this.#writer.setRead(selection, read);
     if (ids.length > 0) this.#bus.publish({ type: 'messages.read', ids, read });
     return ids.length;
+  }
+
+  /** Opening a message marks it read, as in Mailpit, and tells the other open inboxes. */
+  async opened(message: MessageSummary): Promise<void> {
+    if (!message.read) await this.setRead({ ids: [message.id] }, true);
   }
 
   async setTags(ids: readonly string[], tags: readonly string[]): Promise<void> {

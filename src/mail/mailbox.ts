@@ -1,6 +1,5 @@
 import type { MailReads } from '../store/mail-reads.ts';
 import type { MailboxStats, SessionRecord } from '../store/store-types.ts';
-import type { StoreWriter } from '../store/store-writer.ts';
 import type { MessageBody, MessageSummary, SmtpSessionInfo } from './mail-types.ts';
 import type { SearchQuery } from './search-types.ts';
 
@@ -33,12 +32,10 @@ export interface BodyParser {
  */
 export class Mailbox {
   readonly #store: MailReads;
-  readonly #writer: StoreWriter;
   readonly #parser: BodyParser;
 
-  constructor(store: MailReads, writer: StoreWriter, parser: BodyParser) {
+  constructor(store: MailReads, parser: BodyParser) {
     this.#store = store;
-    this.#writer = writer;
     this.#parser = parser;
   }
 
@@ -77,12 +74,11 @@ export class Mailbox {
     return summary && raw ? { summary, raw } : null;
   }
 
+  /** The parsed message. Marking it read is the caller's (MailboxChanges.opened), so it is announced. */
   async view(id: string, query: SearchQuery | null = null): Promise<MessageView | null> {
     const found = this.raw(id, query);
     if (!found) return null;
-    const body = await this.#parser.body(found.raw);
-    if (!found.summary.read) await this.#writer.markRead(found.summary.id);
-    return { summary: { ...found.summary, read: true }, body };
+    return { summary: found.summary, body: await this.#parser.body(found.raw) };
   }
 
   headers(id: string, query: SearchQuery | null = null): Record<string, string[]> | null {

@@ -165,7 +165,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       if (!connection) return;
       connections.delete(session.id);
       clearTimeout(connection.watchdog);
-      connection.recorder.update({ endedAt: deps.now() });
+      connection.recorder.update({ endedAt: deps.now(), helo: session.hostNameAppearsAs || '' });
       connection.recorder.add(deps.now(), '*', 'connection closed');
       log.debug(`smtp session ${connection.recorder.id} closed after ${connection.delivered} message(s)`);
       const write = Promise.resolve(connection.inFlight)

@@ -26,8 +26,7 @@ const TAGGED_AS = `m.seq IN (SELECT mt.message_seq FROM message_tags mt JOIN tag
 /**
  * Turns a parsed search into SQL. Text terms go through the FTS5 index (all positive ones in one
  * MATCH); flags, sizes and dates are plain column tests. Negations follow Mailpit: -larger:x is
- * "size < x", -before:d is "created >= d". A text term with no letters or digits matches nothing
- * (or, negated, everything).
+ * "size < x", -before:d is "created >= d".
  */
 export function searchFilter(query: SearchQuery): SqlFilter {
   const clauses: string[] = [];
@@ -36,10 +35,8 @@ export function searchFilter(query: SearchQuery): SqlFilter {
   for (const term of query) {
     if (term.kind === 'text') {
       const phrase = phraseQuery(term.value);
-      if (phrase === null) {
-        if (!term.negate) clauses.push('0');
-        continue;
-      }
+      // A word with no letter or digit ("-", "@") cannot be matched by word; it is skipped.
+      if (phrase === null) continue;
       const columns = COLUMNS[term.field];
       const match = columns ? `${columns} : ${phrase}` : phrase;
       if (term.negate) {
