@@ -16,6 +16,7 @@ import { createLog, type Log } from './log/log.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
 import { Mailbox } from './mail/mailbox.ts';
 import { RuntimeStats } from './mail/runtime-stats.ts';
+import { extract } from './parse/extract.ts';
 import { readHeaders } from './parse/message-headers.ts';
 import { parseMessageBody, parsePart } from './parse/parse-message.ts';
 import { createSummaryParser } from './parse/parse-pool.ts';
@@ -90,6 +91,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       body: parseMessageBody,
       part: parsePart,
       headers: readHeaders,
+      extract,
     });
     const changes = new MailboxChanges(writer, bus);
     const waiter = new MessageWaiter(bus, mailbox);

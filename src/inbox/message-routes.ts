@@ -4,6 +4,7 @@ import type { Mailbox } from '../mail/mailbox.ts';
 import type { MailboxChanges } from '../mail/mailbox-changes.ts';
 import type { MessageWaiter } from '../mail/message-waiter.ts';
 import type { MessageSummary } from '../mail/mail-types.ts';
+import { extractJson } from './extract-json.ts';
 import { messageJson } from './mailpit-json.ts';
 import { searchOf, waitOf } from './request-input.ts';
 
@@ -45,6 +46,14 @@ export function messageRoutes(mailbox: Mailbox, changes: MailboxChanges, waiter:
     if (!view) throw notFound('message');
     await changes.opened(view.summary);
     return c.json(messageJson(view));
+  });
+
+  // catchall: the one-time codes and links a person would type or click, best first.
+  api.get('/message/:id/extract', async (c) => {
+    const { id } = await resolve(c);
+    const found = await mailbox.extraction(id);
+    if (!found) throw notFound('message');
+    return c.json(extractJson(id, found.codes, found.links));
   });
 
   api.get('/message/:id/headers', async (c) => {

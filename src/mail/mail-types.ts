@@ -35,8 +35,28 @@ export interface ParsedSummary {
   readonly date: number | null;
   readonly attachments: number;
   readonly inline: number;
-  /** Up to 250 characters of body text, whitespace collapsed (as Mailpit). */
+  /** Up to 200 characters of body text, whitespace collapsed, then "..." (as Mailpit). */
   readonly snippet: string;
+  /** The best one-time code found at ingest, if any (parse/extract.ts). */
+  readonly code: FoundCode | null;
+  /** The best verify, reset or login link found at ingest, if any. */
+  readonly link: FoundLink | null;
+}
+
+/** A one-time code in a mail: what a person types, and how and where the mail shows it. */
+export interface FoundCode {
+  readonly value: string;
+  readonly display: string;
+  readonly source: 'subject' | 'text' | 'html';
+  readonly context: string;
+}
+
+/** A link in a mail and what clicking it does. */
+export interface FoundLink {
+  readonly url: string;
+  readonly text: string;
+  readonly kind: 'verify' | 'reset' | 'login' | 'unsubscribe' | 'other';
+  readonly source: 'html' | 'text' | 'header';
 }
 
 /** The parser's verdict: a summary, or the reason it could not produce one (the raw is kept anyway). */

@@ -1,6 +1,6 @@
 import type { MailReads } from '../store/mail-reads.ts';
 import type { MailboxStats, SessionRecord } from '../store/store-types.ts';
-import type { MessageBody, MessageSummary, SmtpSessionInfo } from './mail-types.ts';
+import type { FoundCode, FoundLink, MessageBody, MessageSummary, SmtpSessionInfo } from './mail-types.ts';
 import type { SearchQuery } from './search-types.ts';
 
 export interface MessageView {
@@ -16,7 +16,19 @@ export interface MessagePage {
 }
 
 /** The parsing the mailbox needs for views (parse/), injected so this service stays MIME-free. */
+/** Codes and links of a message, best first. */
+export interface MessageExtraction {
+  readonly codes: readonly FoundCode[];
+  readonly links: readonly FoundLink[];
+}
+
 export interface BodyParser {
+  extract(input: {
+    subject: string;
+    text: string;
+    html: string;
+    listUnsubscribe: readonly string[];
+  }): MessageExtraction;
   body(raw: Buffer): Promise<MessageBody>;
   part(
     raw: Buffer,
@@ -79,6 +91,19 @@ export class Mailbox {
     const found = this.raw(id, query);
     if (!found) return null;
     return { summary: found.summary, body: await this.#parser.body(found.raw) };
+  }
+
+  /** Every code and link of a message, from a full parse (so nothing the summary skipped is missed). */
+  async extraction(id: string): Promise<MessageExtraction | null> {
+    const view = await this.view(id);
+    if (!view) return null;
+    const { text, html, listUnsubscribe } = view.body;
+    return this.#parser.extract({
+      subject: view.summary.subject,
+      text,
+      html,
+      listUnsubscribe: listUnsubscribe.links,
+    });
   }
 
   headers(id: string, query: SearchQuery | null = null): Record<string, string[]> | null {

@@ -3,6 +3,7 @@ import type { ParsedSummary } from '../mail/mail-types.ts';
 import { headerDate, headerText, isInline, toAddresses } from './mail-fields.ts';
 import { findMimeProblem } from './mime-problems.ts';
 import { summaryView } from './mime-skeleton.ts';
+import { extract } from './extract.ts';
 import { htmlToText } from './html-text.ts';
 
 /** A best-effort summary, and what was wrong with the MIME if anything (the message is kept either way). */
@@ -16,6 +17,8 @@ export interface SummaryResult {
 }
 
 export const EMPTY_SUMMARY: ParsedSummary = Object.freeze({
+  code: null,
+  link: null,
   messageId: '',
   subject: '',
   from: null,
@@ -62,6 +65,8 @@ export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
 
 function toSummary(parsed: ParsedMail): ParsedSummary {
   const attachments = parsed.attachments.filter((a) => !isInline(a)).length;
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const found = extract({ subject: parsed.subject ?? '', text: parsed.text ?? '', html });
   return {
     messageId: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
     subject: parsed.subject ?? '',
@@ -75,8 +80,13 @@ function toSummary(parsed: ParsedMail): ParsedSummary {
     attachments,
     inline: parsed.attachments.length - attachments,
     snippet: snippet(parsed),
+    code: found.codes[0] ?? null,
+    link: found.links.find((l) => ACTION_KINDS.has(l.kind)) ?? null,
   };
 }
+
+/** The links worth a test's attention: the ones that finish a sign-up, a reset or a login. */
+const ACTION_KINDS: ReadonlySet<string> = new Set(['verify', 'reset', 'login']);
 
 /** The result for a message that could not be parsed: no fields, and why. */
 export function unparsed(problem: string): SummaryResult {

@@ -1,4 +1,5 @@
 import type { AppEvent } from '../events/app-events.ts';
+import { codeJson, linkJson } from '../inbox/extract-json.ts';
 import { summaryJson } from '../inbox/mailpit-json.ts';
 
 /** A WebSocket frame as Mailpit sends them: {"Type": ..., "Data": ...}. */
@@ -18,7 +19,17 @@ const MAX_SINGLE_FRAMES = 200;
 export function framesFor(event: AppEvent): Frame[] {
   switch (event.type) {
     case 'message.new':
-      return [{ Type: 'new', Data: summaryJson(event.message) }];
+      // catchall adds the best code and action link, so a test or UI needs no second request.
+      return [
+        {
+          Type: 'new',
+          Data: {
+            ...summaryJson(event.message),
+            Code: event.message.code ? codeJson(event.message.code) : null,
+            Link: event.message.link ? linkJson(event.message.link) : null,
+          },
+        },
+      ];
     case 'messages.deleted':
       return event.ids.length > MAX_SINGLE_FRAMES
         ? [{ Type: 'prune', Data: null }]

@@ -127,6 +127,8 @@ export class MailWrites {
       inline: s.inline,
       snippet: s.snippet,
       parseError: m.parseError,
+      bestCode: s.code ? JSON.stringify(s.code) : null,
+      bestLink: s.link ? JSON.stringify(s.link) : null,
     });
     return Number(result.lastInsertRowid);
   }
@@ -171,9 +173,9 @@ function prepare(db: Db) {
     ),
     insertMessage: db.prepare(`INSERT INTO messages
         (id, session_seq, created_at, size, envelope, message_id, subject, addresses, return_path, date,
-         attachments, inline, snippet, parse_error, indexed)
+         attachments, inline, snippet, parse_error, indexed, best_code, best_link)
       VALUES (@id, @sessionSeq, @createdAt, @size, @envelope, @messageId, @subject, @addresses, @returnPath, @date,
-         @attachments, @inline, @snippet, @parseError, 1)`),
+         @attachments, @inline, @snippet, @parseError, 1, @bestCode, @bestLink)`),
     insertRaw: db.prepare('INSERT INTO message_raw (seq, raw) VALUES (?, ?)'),
     pruneMessages: db.prepare(
       'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?) RETURNING id',

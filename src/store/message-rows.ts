@@ -1,4 +1,4 @@
-import type { Envelope, MailAddress, MessageSummary } from '../mail/mail-types.ts';
+import type { Envelope, FoundCode, FoundLink, MailAddress, MessageSummary } from '../mail/mail-types.ts';
 
 /** A `messages` row as SQLite returns it. */
 export interface MessageRow {
@@ -19,6 +19,8 @@ export interface MessageRow {
   snippet: string;
   parse_error: string | null;
   tags: string;
+  best_code: string | null;
+  best_link: string | null;
 }
 
 export interface StoredAddresses {
@@ -31,7 +33,7 @@ export interface StoredAddresses {
 
 /** Columns selected for a summary; joins the session's public id. */
 export const SUMMARY_COLUMNS = `m.seq, m.id, s.id AS session_id, m.created_at, m.size, m.read, m.envelope,
-  m.message_id, m.subject, m.addresses, m.return_path, m.date, m.attachments, m.inline, m.snippet, m.parse_error,
+  m.message_id, m.subject, m.addresses, m.return_path, m.date, m.attachments, m.inline, m.snippet, m.parse_error, m.best_code, m.best_link,
   (SELECT json_group_array(t.name) FROM (SELECT t.name FROM message_tags mt JOIN tags t ON t.id = mt.tag_id
     WHERE mt.message_seq = m.seq ORDER BY t.name COLLATE NOCASE) t) AS tags`;
 
@@ -60,5 +62,7 @@ export function rowToSummary(row: MessageRow): MessageSummary {
     attachments: row.attachments,
     inline: row.inline,
     snippet: row.snippet,
+    code: row.best_code ? (JSON.parse(row.best_code) as FoundCode) : null,
+    link: row.best_link ? (JSON.parse(row.best_link) as FoundLink) : null,
   };
 }

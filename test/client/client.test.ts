@@ -60,6 +60,38 @@ describe('catchall/client with startCatchall', () => {
     expect((await waiting).Subject).toBe('new mail');
   });
 
+  it('hands over the code and the verify link of a sign-up mail that arrives later', async () => {
+    const since = new Date();
+    const code = catchall.client.waitForCode({ query: 'to:zoe@example.test', after: since });
+    const link = catchall.client.waitForLink('verify', { query: 'to:zoe@example.test', after: since });
+    await send(
+      'zoe@example.test',
+      'Confirm your email',
+      'Your verification code is 482 913. Or open https://app.example.test/verify?token=Zx81kQ',
+      '<p>Your verification code is <b>482 913</b>.</p><p><a href="https://app.example.test/verify?token=Zx81kQ">Verify email</a></p>' +
+        '<p><a href="https://app.example.test/unsubscribe">Unsubscribe</a> · Order #10023, 12/05/2026</p>',
+    );
+    expect(await code).toBe('482913');
+    expect(await link).toBe('https://app.example.test/verify?token=Zx81kQ');
+    const found = await catchall.client.extract('latest', { query: 'to:zoe@example.test' });
+    expect(found.Codes[0]).toMatchObject({ Value: '482913', Display: '482 913', Source: 'html' });
+    expect(found.Links.map((l) => l.Kind)).toContain('unsubscribe');
+    expect(found.Links[0]).toMatchObject({ Kind: 'verify', Text: 'Verify email', Source: 'html' });
+  });
+
+  it('reports a mail without a code as such', async () => {
+    await send(
+      'news@example.test',
+      'Weekly digest',
+      'Order 10023 ships on 2026-12-05 at 10:30. Total $42.00',
+    );
+    await expect(
+      catchall.client.waitForCode({ query: 'to:news@example.test', timeoutMs: 500 }),
+    ).rejects.toMatchObject({
+      code: 'no_code',
+    });
+  });
+
   it('fails with a timeout error when nothing arrives', async () => {
     await expect(
       catchall.client.waitForMessage({ query: 'to:nobody@example.test', timeoutMs: 200 }),

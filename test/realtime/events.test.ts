@@ -137,6 +137,28 @@ describe('WebSocket /api/events', () => {
   });
   afterAll(() => app.stop());
 
+  it('adds the best code and action link to the "new" frame (catchall extension)', async () => {
+    const client = await open();
+    const plain = await smtpSend('ann@example.test', 'nothing to act on');
+    const frame = await client.waitFor(about('new', plain), `new frame for ${plain}`);
+    expect(frame.Data).toMatchObject({ Code: null, Link: null });
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: app.smtpPort, ignoreTLS: true });
+    const info = await t.sendMail({
+      from: 'auth@example.test',
+      to: 'ann@example.test',
+      subject: 'Your login code',
+      text: 'Your login code is 731904. It expires in 10 minutes.',
+      html: '<p>Your login code is <strong>731904</strong>.</p><a href="https://app.example.test/login?token=k2Jq9XcV7pLm0aZt4Rw">Sign in</a>',
+    });
+    t.close();
+    const id = /queued as (\w+)/.exec(info.response)?.[1] ?? '';
+    const withCode = await client.waitFor(about('new', id), `new frame for ${id}`);
+    expect(withCode.Data).toMatchObject({
+      Code: { Value: '731904', Display: '731904' },
+      Link: { URL: 'https://app.example.test/login?token=k2Jq9XcV7pLm0aZt4Rw', Kind: 'login' },
+    });
+  });
+
   it('sends every client one "new" frame with the Mailpit summary of a message received over SMTP', async () => {
     const watchers = [await open(), await open(), await open()];
     const id = await smtpSend('Ann <ann@example.test>', 'hello sockets', {
