@@ -46,37 +46,9 @@ export async function eventually<T>(
   }
 }
 
-/** The list envelope of GET /api/v1/messages, as Mailpit defines it. */
-export interface MessagesList {
-  total: number;
-  unread: number;
-  count: number;
-  messages_count: number;
-  messages_unread: number;
-  start: number;
-  tags: string[];
-  messages: MessageSummaryJson[];
-}
-
-export interface AddressJson {
-  Name: string;
-  Address: string;
-}
-
-export interface MessageSummaryJson {
-  ID: string;
-  MessageID: string;
-  Read: boolean;
-  From: AddressJson;
-  To: AddressJson[];
-  Cc: AddressJson[];
-  Bcc: AddressJson[];
-  ReplyTo: AddressJson[];
-  Subject: string;
-  Created: string;
-  Username: string;
-  Tags: string[];
-  Size: number;
-  Attachments: number;
-  Snippet: string;
-}
+/** The API's JSON shapes, shared with the typed client. */
+export type {
+  AddressJson,
+  MessageSummaryJson,
+  MessagesListJson as MessagesList,
+} from '../../src/client/client-types.ts';
