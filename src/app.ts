@@ -10,7 +10,7 @@ import { inboxRoutes } from './inbox/inbox-routes.ts';
 import { viewRoutes } from './inbox/view-routes.ts';
 import { MailboxChanges } from './mail/mailbox-changes.ts';
 import { MessageWaiter } from './mail/message-waiter.ts';
-import { reindexOldMessages } from './mail/reindex.ts';
+import { indexUnindexed } from './mail/reindex.ts';
 import { attachEventHub } from './realtime/event-hub.ts';
 import { createLog, type Log } from './log/log.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
@@ -80,12 +80,19 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     cleanups.push(() => parser.close());
     const bus = new EventBus((error, event) => log.error(`a ${event.type} listener failed`, error));
     const stats = new RuntimeStats(now());
-    const ingest = new MailIngest({ writer, parser, bus, stats, now });
+    const ingest = new MailIngest({ writer, parser, bus, stats, log, now });
+    // Messages a crash left unindexed (stored, answered 250, not yet parsed) are indexed first;
+    // API requests wait for it (ingest.settled), so every 250'd message is listed again.
+    ingest.hold(indexUnindexed(reads, ingest, log));
     const tls = await loadTlsMaterial(config.smtp.tls, config.storage.database, config.smtp.hostname);
 
     const chaos = new ChaosTriggers(config.smtp.chaosEnabled);
     const smtp = await startSmtp({ config: config.smtp, chaos, tls, ingest, bus, log, stats, now });
-    cleanups.push(() => smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS));
+    cleanups.push(async () => {
+      await smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      // Finish indexing what was accepted, so nothing is left for the next start to do.
+      await ingest.settled();
+    });
 
     const mailbox = new Mailbox(reads, {
       body: parseMessageBody,
@@ -108,7 +115,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       config: config.http,
       log,
       api,
-      view: viewRoutes(mailbox, changes),
+      view: viewRoutes(mailbox, changes, () => ingest.settled()),
       ready: () => !stopping,
     });
     const http = await startHttp(httpApp, config.http.listen, config.http.webroot);
@@ -125,11 +132,6 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     cleanups.splice(cleanups.length - 1, 0, async () => {
       hub.close();
       await http.close();
-    });
-
-    reindexOldMessages(reads, parser, writer, log).catch((error: unknown) => {
-      // The app keeps working; those old messages are just missing from search results.
-      if (!stopping) log.error('indexing messages from an older database failed', error);
     });
 
     const plain = smtp.listeners.find((l) => l.name === 'smtp');

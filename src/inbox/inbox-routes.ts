@@ -24,6 +24,11 @@ export interface InboxServices {
 /** Mailpit's /api/v1 (axllent/mailpit server/apiv1) plus catchall's extensions, mounted at /api/v1. */
 export function inboxRoutes(s: InboxServices): Hono {
   const api = new Hono();
+  // Read your writes: a request sees every message that got its 250 before the request came.
+  api.use('*', async (_c, next) => {
+    await s.ingest.settled();
+    await next();
+  });
   api.route('/', messagesRoutes(s.mailbox, s.changes));
   api.route('/', messageRoutes(s.mailbox, s.changes, s.waiter));
   api.route('/', tagsRoutes(s.mailbox, s.changes));

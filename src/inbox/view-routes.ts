@@ -11,8 +11,12 @@ const HTML_POLICY =
   "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** /view/{ID}.html (?embed=1) and /view/{ID}.txt, as in Mailpit. `{ID}` may be `latest`. */
-export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges): Hono {
+export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges, settled: () => Promise<void>): Hono {
   const view = new Hono();
+  view.use('*', async (_c, next) => {
+    await settled();
+    await next();
+  });
   view.get('/:file{.+\\.(html|txt)}', async (c) => {
     const file = c.req.param('file');
     const dot = file.lastIndexOf('.');

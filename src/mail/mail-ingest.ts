@@ -1,6 +1,8 @@
 import type { EventBus } from '../events/event-bus.ts';
+import type { Log } from '../log/log.ts';
 import type { SummaryParser } from '../parse/parse-pool.ts';
-import type { NewMessage, SessionWrite, WriteOp } from '../store/store-types.ts';
+import type { SummaryResult } from '../parse/parse-summary.ts';
+import type { SessionWrite, WriteOp } from '../store/store-types.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
 import type { Envelope, MailAddress, MessageSummary, ParsedSummary } from './mail-types.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -20,17 +22,30 @@ export interface IngestDeps {
   readonly parser: SummaryParser;
   readonly bus: EventBus;
   readonly stats: RuntimeStats;
+  readonly log: Log;
   readonly now: () => number;
 }
 
+/** What the SMTP layer needs to reply "250": the stored message's ID and size. */
+export interface Accepted {
+  readonly id: string;
+  readonly size: number;
+}
+
 /**
- * The one place that orders parse → commit → publish (DESIGN.md §2). The caller replies "250"
- * only after accept() resolves, so a 250 always means: committed to SQLite (raw bytes, envelope
- * and summary in one transaction) and already visible through the API.
+ * The one place that orders store → parse → index → publish (DESIGN.md §2), in two steps:
+ * 1. accept() commits the raw bytes and the envelope; the caller then replies "250", so a 250
+ *    means the message survives a crash (a crash before step 2 is finished by reindex.ts).
+ * 2. In the background the message is parsed, its summary, search index and tags are written,
+ *    and only then is it listed and announced ("message.new"). The 250 never waits for parsing,
+ *    so a connection's next message is already arriving while this one is parsed.
+ * settled() lets the API answer as if both steps were one: a request waits for every message
+ * accepted before it to be indexed (about a millisecond), so "send, then GET" always finds it.
  */
 export class MailIngest {
   readonly #deps: IngestDeps;
   readonly #commits: GroupCommit<WriteOp, string[]>;
+  readonly #indexing = new Set<Promise<void>>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -44,36 +59,93 @@ export class MailIngest {
     );
   }
 
-  /** Stores the message; rejects only if it could not be committed (the SMTP layer answers 451). */
-  async accept(incoming: IncomingMessage): Promise<MessageSummary> {
+  /** Commits the message; rejects only if it could not be stored (the SMTP layer answers 451). */
+  async accept(incoming: IncomingMessage): Promise<Accepted> {
     const createdAt = this.#deps.now();
-    const parsed = await this.#deps.parser.parse(incoming.raw);
-    const summary = withEnvelope(parsed.summary, incoming.envelope, parsed.problem !== null);
-    const message: NewMessage = {
-      id: newPublicId(createdAt),
+    const id = newPublicId(createdAt);
+    const stored: StoredMessage = {
+      id,
       createdAt,
       raw: incoming.raw,
       envelope: incoming.envelope,
-      summary,
-      parseError: parsed.problem,
-      session: incoming.session,
-      searchText: parsed.searchText,
-      tags: tagsForMessage(parsed.xTags, [...summary.to, ...summary.cc, ...summary.bcc]),
+      sessionId: incoming.session?.info.id ?? null,
     };
-    const size = incoming.raw.length;
-    // After this the raw bytes may have moved to the writer thread (store-writer.ts): use `size`.
-    await this.#commits.submit({ kind: 'message', message });
+    // Parsing starts at once and overlaps the commit; its result is written after it.
+    const parsing = this.#deps.parser.parse(incoming.raw);
+    await this.#commits.submit({
+      kind: 'message',
+      message: { id, createdAt, raw: incoming.raw, envelope: incoming.envelope, session: incoming.session },
+    });
     this.#deps.stats.smtpAccepted++;
-    this.#deps.stats.smtpAcceptedBytes += size;
-    const stored = toSummary(message, size);
-    this.#deps.bus.publish({ type: 'message.new', message: stored });
-    return stored;
+    this.#deps.stats.smtpAcceptedBytes += incoming.raw.length;
+    this.#track(this.#index(stored, parsing));
+    return { id, size: incoming.raw.length };
+  }
+
+  /** Indexes a message committed earlier but never indexed (see reindex.ts). */
+  indexLate(stored: StoredMessage): Promise<void> {
+    return this.#track(this.#index(stored, this.#deps.parser.parse(stored.raw)));
+  }
+
+  /** Makes settled() also wait for `work` (the start-up indexing of older messages). */
+  hold(work: Promise<unknown>): void {
+    this.#track(work.then(() => undefined));
+  }
+
+  /** Resolves once every message accepted so far is indexed (or failed to be). */
+  async settled(): Promise<void> {
+    while (this.#indexing.size > 0) await Promise.all([...this.#indexing]);
   }
 
   /** Records a session's state and new transcript lines (at close, or for a session with no mail). */
   recordSession(session: SessionWrite): Promise<void> {
     return this.#commits.submit({ kind: 'session', session }).then(() => undefined);
   }
+
+  async #index(stored: StoredMessage, parsing: Promise<SummaryResult>): Promise<void> {
+    const parsed = await parsing;
+    const summary = withEnvelope(parsed.summary, stored.envelope, parsed.problem !== null);
+    const tags = tagsForMessage(parsed.xTags, [...summary.to, ...summary.cc, ...summary.bcc]);
+    await this.#commits.submit({
+      kind: 'index',
+      index: { id: stored.id, summary, parseError: parsed.problem, searchText: parsed.searchText, tags },
+    });
+    const message: MessageSummary = {
+      ...summary,
+      id: stored.id,
+      createdAt: stored.createdAt,
+      size: stored.raw.length,
+      read: false,
+      tags,
+      envelope: stored.envelope,
+      sessionId: stored.sessionId,
+      parseError: parsed.problem,
+    };
+    this.#deps.bus.publish({ type: 'message.new', message });
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error: unknown) => {
+      // The raw message is stored; a failed index write leaves it for reindex.ts at next start.
+      this.#deps.log.error('indexing a message failed', error);
+      this.#deps.bus.publish({
+        type: 'app.error',
+        message: `indexing a message failed: ${(error as Error).message}`,
+      });
+    });
+    this.#indexing.add(tracked);
+    void tracked.finally(() => this.#indexing.delete(tracked));
+    return tracked;
+  }
+}
+
+/** A message as committed in step 1, with what step 2 needs. */
+export interface StoredMessage {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly raw: Buffer;
+  readonly envelope: Envelope;
+  readonly sessionId: string | null;
 }
 
 /**
@@ -94,18 +166,4 @@ function withEnvelope(summary: ParsedSummary, envelope: Envelope, unparsed: bool
     summary.from ?? (unparsed && envelope.mailFrom ? { name: '', address: envelope.mailFrom } : null);
   if (hidden.length === 0 && from === summary.from) return summary;
   return { ...summary, from, bcc: [...summary.bcc, ...hidden] };
-}
-
-function toSummary(m: NewMessage, size: number): MessageSummary {
-  return {
-    ...m.summary,
-    id: m.id,
-    createdAt: m.createdAt,
-    size,
-    read: false,
-    tags: m.tags,
-    envelope: m.envelope,
-    sessionId: m.session?.info.id ?? null,
-    parseError: m.parseError,
-  };
 }

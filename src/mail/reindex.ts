@@ -1,36 +1,27 @@
 import type { Log } from '../log/log.ts';
-import type { SummaryParser } from '../parse/parse-pool.ts';
 import type { MailReads } from '../store/mail-reads.ts';
-import type { StoreWriter } from '../store/store-writer.ts';
-import { tagsForMessage } from './message-tags.ts';
+import type { MailIngest } from './mail-ingest.ts';
 
 /** Messages read per round: small enough that the writer thread serves new mail in between. */
 const BATCH = 100;
 
 /**
- * Indexes messages stored before the search index existed (databases from before migration 002),
- * in the background after start, oldest first. New mail is indexed as it arrives.
+ * Indexes messages that were committed but never indexed: ones whose process was killed between
+ * their "250" and their index write, and databases from before migration 002. Runs once at
+ * start, oldest first; the API waits for it (MailIngest.settled), so every message that got a
+ * 250 is listed again when the first request is answered.
  */
-export async function reindexOldMessages(
-  reads: MailReads,
-  parser: SummaryParser,
-  writer: StoreWriter,
-  log: Log,
-): Promise<number> {
+export async function indexUnindexed(reads: MailReads, ingest: MailIngest, log: Log): Promise<number> {
   let done = 0;
-  for (let rows = reads.unindexed(BATCH); rows.length > 0; rows = reads.unindexed(BATCH)) {
-    for (const { seq, raw } of rows) {
-      const parsed = await parser.parse(raw);
-      const s = parsed.summary;
-      await writer.reindex(
-        seq,
-        s,
-        parsed.searchText,
-        tagsForMessage(parsed.xTags, [...s.to, ...s.cc, ...s.bcc]),
-      );
-      done++;
-    }
+  // A message whose index write fails stays unindexed; trying it once per start is enough.
+  const tried = new Set<string>();
+  for (;;) {
+    const rows = reads.unindexed(BATCH).filter((row) => !tried.has(row.id));
+    if (rows.length === 0) break;
+    for (const row of rows) tried.add(row.id);
+    await Promise.all(rows.map((row) => ingest.indexLate(row)));
+    done += rows.length;
   }
-  if (done > 0) log.info(`indexed ${done} message(s) stored before search existed`);
+  if (done > 0) log.info(`indexed ${done} stored message(s) that were not indexed yet`);
   return done;
 }

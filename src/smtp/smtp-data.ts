@@ -8,22 +8,9 @@ export function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null
     stream.on('data', (chunk: Buffer) => {
       if (!stream.sizeExceeded) chunks.push(chunk);
     });
-    stream.once('end', () => resolve(stream.sizeExceeded ? null : concatOwned(chunks)));
+    stream.once('end', () => resolve(stream.sizeExceeded ? null : Buffer.concat(chunks)));
     stream.once('error', reject);
   });
-}
-
-/**
- * Like Buffer.concat, but the result always owns its ArrayBuffer (never a slice of Node's
- * shared pool), so it can later move to the writer thread without a copy.
- */
-function concatOwned(chunks: Buffer[]): Buffer {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const out = Buffer.allocUnsafeSlow(length);
-  let offset = 0;
-  for (const chunk of chunks) offset += chunk.copy(out, offset);
-  return out;
 }
 
 export function toEnvelope(session: SMTPServerSession): Envelope {

@@ -62,6 +62,8 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
   const { config, log } = deps;
   const connections = new Map<string, Connection>();
   const sessionWrites = new Set<Promise<void>>();
+  /** Waiting for the last connection's onClose during shutdown. */
+  const drained: (() => void)[] = [];
   let closing = false;
 
   const addLine = (cid: string, dir: TranscriptLine['dir'], text: string): void => {
@@ -173,6 +175,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
         .catch((error: unknown) => log.error('could not record an SMTP session', error))
         .finally(() => sessionWrites.delete(write));
       sessionWrites.add(write);
+      if (connections.size === 0) for (const resolve of drained.splice(0)) resolve();
     },
   });
 
@@ -270,6 +273,8 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
         }
       }
       await Promise.all(closed);
+      // A server reports closed when its sockets are; their onClose handlers may still be due.
+      if (connections.size > 0) await new Promise<void>((resolve) => drained.push(resolve));
       await Promise.all([...sessionWrites]);
     },
   };

@@ -1,6 +1,6 @@
-import type { MessageSummary, SmtpSessionInfo, TranscriptLine } from '../mail/mail-types.ts';
+import type { Envelope, MessageSummary, SmtpSessionInfo, TranscriptLine } from '../mail/mail-types.ts';
 import type { Db } from './store-open.ts';
-import type { LineTuple, MailboxStats, SessionRecord } from './store-types.ts';
+import type { LineTuple, MailboxStats, SessionRecord, UnindexedMessage } from './store-types.ts';
 import { rowToSummary, SUMMARY_COLUMNS, SUMMARY_FROM, type MessageRow } from './message-rows.ts';
 import type { SearchQuery } from '../mail/search-types.ts';
 import { searchFilter } from './search-sql.ts';
@@ -33,12 +33,14 @@ export class MailReads {
     const { where, params } = searchFilter(query);
     const rows = this.#db
       .prepare(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE ${where} ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
+        `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.indexed = 1 AND ${where}
+         ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
       )
       .all(...params, limit, start) as MessageRow[];
     const counts = this.#db
       .prepare(
-        `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m WHERE ${where}`,
+        `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m
+         WHERE m.indexed = 1 AND ${where}`,
       )
       .get(...params) as { total: number; unread: number };
     return { messages: rows.map(rowToSummary), ...counts };
@@ -47,7 +49,9 @@ export class MailReads {
   /** Whether one message matches a search: the same SQL as search(), limited to its row. */
   matches(id: string, query: SearchQuery): boolean {
     const { where, params } = searchFilter(query);
-    const row = this.#db.prepare(`SELECT 1 FROM messages m WHERE m.id = ? AND ${where}`).get(id, ...params);
+    const row = this.#db
+      .prepare(`SELECT 1 FROM messages m WHERE m.id = ? AND m.indexed = 1 AND ${where}`)
+      .get(id, ...params);
     return row !== undefined;
   }
 
@@ -56,9 +60,22 @@ export class MailReads {
     return this.search(query, 0, 1).messages[0] ?? null;
   }
 
-  /** Messages stored before the search index existed (migration 002), oldest first. */
-  unindexed(limit: number): { seq: number; raw: Buffer }[] {
-    return this.#sql.unindexed.all(limit) as { seq: number; raw: Buffer }[];
+  /** Committed messages not indexed yet (after a crash, or from before migration 002), oldest first. */
+  unindexed(limit: number): UnindexedMessage[] {
+    const rows = this.#sql.unindexed.all(limit) as {
+      id: string;
+      created_at: number;
+      raw: Buffer;
+      envelope: string;
+      session_id: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      raw: r.raw,
+      envelope: JSON.parse(r.envelope) as Envelope,
+      sessionId: r.session_id,
+    }));
   }
 
   /** Every tag name, sorted as Mailpit sorts them (case-insensitively). */
@@ -145,10 +162,17 @@ interface SessionRow {
 function prepare(db: Db) {
   return {
     stats: db.prepare('SELECT total, unread, sessions FROM mailbox_stats WHERE one = 1'),
-    list: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} ORDER BY m.seq DESC LIMIT ? OFFSET ?`),
-    byId: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.id = ?`),
-    latest: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} ORDER BY m.seq DESC LIMIT 1`),
-    raw: db.prepare('SELECT r.raw FROM message_raw r JOIN messages m ON m.seq = r.seq WHERE m.id = ?'),
+    // Only indexed messages are listed or served: a message is indexed right after its 250.
+    list: db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.indexed = 1 ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
+    ),
+    byId: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.id = ? AND m.indexed = 1`),
+    latest: db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.indexed = 1 ORDER BY m.seq DESC LIMIT 1`,
+    ),
+    raw: db.prepare(
+      'SELECT r.raw FROM message_raw r JOIN messages m ON m.seq = r.seq WHERE m.id = ? AND m.indexed = 1',
+    ),
     session:
       db.prepare(`SELECT seq, id, started_at, ended_at, listener, client_address, client_port, helo, auth_user,
         auth_method, tls_protocol, tls_cipher, transcript_truncated FROM smtp_sessions WHERE id = ?`),
@@ -158,7 +182,9 @@ function prepare(db: Db) {
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
     tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
     unindexed: db.prepare(
-      'SELECT m.seq, r.raw FROM messages m JOIN message_raw r ON r.seq = m.seq WHERE m.indexed = 0 ORDER BY m.seq LIMIT ?',
+      `SELECT m.id, m.created_at, r.raw, m.envelope, s.id AS session_id FROM messages m
+        JOIN message_raw r ON r.seq = m.seq LEFT JOIN smtp_sessions s ON s.seq = m.session_seq
+        WHERE m.indexed = 0 ORDER BY m.seq LIMIT ?`,
     ),
     tagCounts: db.prepare(`SELECT t.name, count(*) AS n FROM tags t JOIN message_tags mt ON mt.tag_id = t.id
       GROUP BY t.id ORDER BY t.name COLLATE NOCASE`),

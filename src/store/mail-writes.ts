@@ -1,6 +1,5 @@
-import type { ParsedSummary } from '../mail/mail-types.ts';
 import type { Db } from './store-open.ts';
-import type { LineTuple, NewMessage, SessionWrite, WriteOp } from './store-types.ts';
+import type { LineTuple, MessageIndex, SessionWrite, WriteOp } from './store-types.ts';
 import type { StoredAddresses } from './message-rows.ts';
 import { SearchIndex } from './search-index.ts';
 import { TagWrites } from './tag-writes.ts';
@@ -26,33 +25,67 @@ export class MailWrites {
     this.#tags = new TagWrites(db);
   }
 
-  /** Writes sessions and messages in one transaction; returns the IDs of messages pruned by --max. */
+  /**
+   * Writes sessions, new messages and message indexes in one transaction; returns the IDs of
+   * messages pruned by --max. A new message is stored unindexed (hidden from lists and search)
+   * until its index op, so nothing half-parsed is ever listed.
+   */
   writeBatch(ops: readonly WriteOp[]): string[] {
     return this.#db.transaction(() => {
       let added = 0;
       for (const op of ops) {
         if (op.kind === 'session') {
           this.#writeSession(op.session);
-          continue;
+        } else if (op.kind === 'message') {
+          const sessionSeq = op.message.session ? this.#writeSession(op.message.session) : null;
+          const m = op.message;
+          const seq = Number(
+            this.#sql.insertMessage.run(
+              m.id,
+              sessionSeq,
+              m.createdAt,
+              m.raw.byteLength,
+              JSON.stringify(m.envelope),
+            ).lastInsertRowid,
+          );
+          this.#sql.insertRaw.run(seq, Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength));
+        } else if (this.#applyIndex(op.index)) {
+          added++;
         }
-        const sessionSeq = op.message.session ? this.#writeSession(op.message.session) : null;
-        const seq = this.#insertMessage(op.message, sessionSeq);
-        const raw = op.message.raw;
-        this.#sql.insertRaw.run(seq, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-        this.#index.add(seq, op.message.summary, op.message.searchText);
-        if (op.message.tags.length > 0) this.#tags.add(seq, op.message.tags);
-        added++;
       }
       return added > 0 ? this.#prune() : [];
     })();
   }
 
-  /** Indexes and tags a message stored before migration 002 (see mail/reindex.ts). */
-  reindex(seq: number, summary: ParsedSummary, searchText: string, tags: readonly string[]): void {
-    this.#db.transaction(() => {
-      this.#index.addLate(seq, summary, searchText);
-      if (tags.length > 0) this.#tags.add(seq, tags);
-    })();
+  /** Fills in what parsing found and makes the message visible; false if it was deleted meanwhile. */
+  #applyIndex(index: MessageIndex): boolean {
+    const row = this.#sql.seqOf.get(index.id) as { seq: number; indexed: number } | undefined;
+    if (!row || row.indexed === 1) return false;
+    const s = index.summary;
+    const addresses: StoredAddresses = {
+      from: s.from,
+      to: [...s.to],
+      cc: [...s.cc],
+      bcc: [...s.bcc],
+      replyTo: [...s.replyTo],
+    };
+    this.#sql.indexMessage.run({
+      seq: row.seq,
+      messageId: s.messageId,
+      subject: s.subject,
+      addresses: JSON.stringify(addresses),
+      returnPath: s.returnPath,
+      date: s.date,
+      attachments: s.attachments,
+      inline: s.inline,
+      snippet: s.snippet,
+      parseError: index.parseError,
+      bestCode: s.code ? JSON.stringify(s.code) : null,
+      bestLink: s.link ? JSON.stringify(s.link) : null,
+    });
+    this.#index.add(row.seq, s, index.searchText);
+    if (index.tags.length > 0) this.#tags.add(row.seq, index.tags);
+    return true;
   }
 
   markRead(id: string): void {
@@ -103,36 +136,6 @@ export class MailWrites {
     return known.seq;
   }
 
-  #insertMessage(m: NewMessage, sessionSeq: number | null): number {
-    const s = m.summary;
-    const addresses: StoredAddresses = {
-      from: s.from,
-      to: [...s.to],
-      cc: [...s.cc],
-      bcc: [...s.bcc],
-      replyTo: [...s.replyTo],
-    };
-    const result = this.#sql.insertMessage.run({
-      id: m.id,
-      sessionSeq,
-      createdAt: m.createdAt,
-      size: m.raw.byteLength,
-      envelope: JSON.stringify(m.envelope),
-      messageId: s.messageId,
-      subject: s.subject,
-      addresses: JSON.stringify(addresses),
-      returnPath: s.returnPath,
-      date: s.date,
-      attachments: s.attachments,
-      inline: s.inline,
-      snippet: s.snippet,
-      parseError: m.parseError,
-      bestCode: s.code ? JSON.stringify(s.code) : null,
-      bestLink: s.link ? JSON.stringify(s.link) : null,
-    });
-    return Number(result.lastInsertRowid);
-  }
-
   #prune(): string[] {
     if (this.#maxMessages === 0) return [];
     const stats = this.#sql.stats.get() as { total: number; sessions: number };
@@ -171,11 +174,15 @@ function prepare(db: Db) {
     insertChunk: db.prepare(
       'INSERT INTO smtp_transcript_chunks (session_seq, chunk, lines) VALUES (?, ?, ?)',
     ),
-    insertMessage: db.prepare(`INSERT INTO messages
-        (id, session_seq, created_at, size, envelope, message_id, subject, addresses, return_path, date,
-         attachments, inline, snippet, parse_error, indexed, best_code, best_link)
-      VALUES (@id, @sessionSeq, @createdAt, @size, @envelope, @messageId, @subject, @addresses, @returnPath, @date,
-         @attachments, @inline, @snippet, @parseError, 1, @bestCode, @bestLink)`),
+    // Summary columns keep their defaults until the index op; addresses start empty.
+    insertMessage: db.prepare(`INSERT INTO messages (id, session_seq, created_at, size, envelope, addresses)
+      VALUES (?, ?, ?, ?, ?, '{"from":null,"to":[],"cc":[],"bcc":[],"replyTo":[]}')`),
+    seqOf: db.prepare('SELECT seq, indexed FROM messages WHERE id = ?'),
+    indexMessage:
+      db.prepare(`UPDATE messages SET message_id = @messageId, subject = @subject, addresses = @addresses,
+        return_path = @returnPath, date = @date, attachments = @attachments, inline = @inline, snippet = @snippet,
+        parse_error = @parseError, best_code = @bestCode, best_link = @bestLink, indexed = 1
+      WHERE seq = @seq`),
     insertRaw: db.prepare('INSERT INTO message_raw (seq, raw) VALUES (?, ?)'),
     pruneMessages: db.prepare(
       'DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?) RETURNING id',

@@ -14,12 +14,10 @@ const addressText = (list: readonly (MailAddress | null)[]): string =>
 /** Writes a message's row of the FTS5 index (store/migrations/002-search-tags.sql). */
 export class SearchIndex {
   readonly #insert: Statement<unknown[]>;
-  readonly #markIndexed: Statement<[number]>;
 
   constructor(db: Db) {
     this.#insert = db.prepare<unknown[]>(`INSERT INTO message_search
       (rowid, subject, from_a, to_a, cc_a, bcc_a, reply_to_a, message_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.#markIndexed = db.prepare<[number]>('UPDATE messages SET indexed = 1 WHERE seq = ?');
   }
 
   add(seq: number, s: ParsedSummary, body: string): void {
@@ -34,11 +32,5 @@ export class SearchIndex {
       indexText(s.messageId),
       indexText(body),
     );
-  }
-
-  /** For messages stored before the index existed (mail/reindex.ts). */
-  addLate(seq: number, s: ParsedSummary, body: string): void {
-    this.add(seq, s, body);
-    this.#markIndexed.run(seq);
   }
 }

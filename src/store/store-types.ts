@@ -6,16 +6,22 @@ export interface SessionWrite {
   readonly newLines: readonly TranscriptLine[];
 }
 
+/** A received message as first committed: the bytes and the envelope (its "250" waits for this). */
 export interface NewMessage {
   readonly id: string;
   readonly createdAt: number;
   /** A Buffer on the main thread; a plain Uint8Array once it has crossed to the writer thread. */
   readonly raw: Uint8Array;
   readonly envelope: Envelope;
-  readonly summary: ParsedSummary;
-  readonly parseError: string | null;
   /** Null for messages that did not come over SMTP (POST /api/v1/send). */
   readonly session: SessionWrite | null;
+}
+
+/** What parsing found, written in a second step; only then is the message listed and searchable. */
+export interface MessageIndex {
+  readonly id: string;
+  readonly summary: ParsedSummary;
+  readonly parseError: string | null;
   /** Body text and attachment names for the search index. */
   readonly searchText: string;
   readonly tags: readonly string[];
@@ -23,7 +29,17 @@ export interface NewMessage {
 
 export type WriteOp =
   | { readonly kind: 'message'; readonly message: NewMessage }
+  | { readonly kind: 'index'; readonly index: MessageIndex }
   | { readonly kind: 'session'; readonly session: SessionWrite };
+
+/** A committed message that still has to be indexed (after a crash, or from before migration 002). */
+export interface UnindexedMessage {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly raw: Buffer;
+  readonly envelope: Envelope;
+  readonly sessionId: string | null;
+}
 
 export interface MailboxStats {
   readonly total: number;

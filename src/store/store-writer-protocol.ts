@@ -1,4 +1,3 @@
-import type { ParsedSummary } from '../mail/mail-types.ts';
 import type { Selection } from './mailbox-writes.ts';
 import type { WriteOp } from './store-types.ts';
 
@@ -16,14 +15,7 @@ export type WriterCall =
   | { readonly call: 'setRead'; readonly selection: Selection; readonly read: boolean }
   | { readonly call: 'setTags'; readonly ids: readonly string[]; readonly tags: readonly string[] }
   | { readonly call: 'renameTag'; readonly from: string; readonly to: string }
-  | { readonly call: 'deleteTag'; readonly name: string }
-  | {
-      readonly call: 'reindex';
-      readonly seq: number;
-      readonly summary: ParsedSummary;
-      readonly searchText: string;
-      readonly tags: readonly string[];
-    };
+  | { readonly call: 'deleteTag'; readonly name: string };
 
 export type WriterRequest = WriterCall & { readonly id: number };
 

@@ -32,8 +32,6 @@ function run(call: WriterCall): unknown {
       return mailbox.renameTag(call.from, call.to);
     case 'deleteTag':
       return mailbox.deleteTag(call.name);
-    case 'reindex':
-      return writes.reindex(call.seq, call.summary, call.searchText, call.tags);
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
-import type { ParsedSummary } from '../mail/mail-types.ts';
 import type { Selection } from './mailbox-writes.ts';
 import type { WriteOp } from './store-types.ts';
 import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './store-writer-protocol.ts';
@@ -15,8 +14,6 @@ export interface StoreWriter {
   setTags(ids: readonly string[], tags: readonly string[]): Promise<{ id: string; tags: string[] }[]>;
   renameTag(from: string, to: string): Promise<string[]>;
   deleteTag(name: string): Promise<string[]>;
-  /** Indexes a message stored before the search index existed. */
-  reindex(seq: number, summary: ParsedSummary, searchText: string, tags: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,26 +65,24 @@ export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
     pending.clear();
   }
 
-  function call(c: WriterCall, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  function call(c: WriterCall): Promise<unknown> {
     if (closing) return Promise.reject(new Error('database writer is closed'));
     return new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       const request: WriterRequest = { ...c, id };
-      worker.postMessage(request, transfer);
+      worker.postMessage(request);
     });
   }
 
   return {
-    writeBatch: (ops) => call({ call: 'writeBatch', ops }, ownedBuffers(ops)) as Promise<string[]>,
+    writeBatch: (ops) => call({ call: 'writeBatch', ops }) as Promise<string[]>,
     markRead: (messageId) => call({ call: 'markRead', messageId }).then(() => undefined),
     delete: (selection) => call({ call: 'delete', selection }) as Promise<string[]>,
     setRead: (selection, read) => call({ call: 'setRead', selection, read }) as Promise<string[]>,
     setTags: (ids, tags) => call({ call: 'setTags', ids, tags }) as Promise<{ id: string; tags: string[] }[]>,
     renameTag: (from, to) => call({ call: 'renameTag', from, to }) as Promise<string[]>,
     deleteTag: (name) => call({ call: 'deleteTag', name }) as Promise<string[]>,
-    reindex: (seq, summary, searchText, tags) =>
-      call({ call: 'reindex', seq, summary, searchText, tags }).then(() => undefined),
     async close() {
       closing = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -95,24 +90,4 @@ export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
       await exited;
     },
   };
-}
-
-/**
- * Message bodies that own their whole ArrayBuffer move to the writer thread without a copy
- * (the caller no longer needs them once they are handed over); others are copied as usual.
- */
-function ownedBuffers(ops: readonly WriteOp[]): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const op of ops) {
-    if (op.kind !== 'message') continue;
-    const raw = op.message.raw;
-    if (
-      raw.byteOffset === 0 &&
-      raw.buffer instanceof ArrayBuffer &&
-      raw.byteLength === raw.buffer.byteLength
-    ) {
-      out.push(raw.buffer);
-    }
-  }
-  return out;
 }
