@@ -100,7 +100,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       headers: readHeaders,
       extract,
     });
-    const changes = new MailboxChanges(writer, bus);
+    const changes = new MailboxChanges(writer, bus, stats);
     const waiter = new MessageWaiter(bus, mailbox);
     const info = {
       version: VERSION,

@@ -41,8 +41,11 @@ export async function startCatchall(options: StartCatchallOptions = {}): Promise
     throw new Error(`startCatchall: invalid options: ${problems}`);
   }
   const app = await startApp(result.config, { log: createLog(result.config.logLevel) });
+  // With --ui-auth-file the client logs in as the file's first user.
+  const [user] = result.config.http.credentials ?? [];
+  const auth = user ? { username: user[0], password: user[1] } : undefined;
   return {
-    client: new CatchallClient(app.httpUrl),
+    client: new CatchallClient({ baseUrl: app.httpUrl, ...(auth ? { auth } : {}) }),
     smtpPort: app.smtpPort,
     httpUrl: app.httpUrl,
     app,

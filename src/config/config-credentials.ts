@@ -6,6 +6,9 @@ import type { Parsed } from './config-values.ts';
  * Mailpit's files also allow bcrypt/htpasswd hashes; catchall takes plain passwords because
  * CRAM-MD5 needs the clear password to verify the client's HMAC.
  */
+/** bcrypt, APR1/MD5-crypt, SHA-crypt and {SHA} hashes, as htpasswd writes them. */
+const HASHED = /^(\$2[abxy]?\$\d\d\$|\$apr1\$|\$1\$|\$5\$|\$6\$|\{SHA\})/;
+
 export function parseCredentials(content: string): Parsed<ReadonlyMap<string, string>> {
   const credentials = new Map<string, string>();
   const lines = content.split(/\r?\n/);
@@ -14,7 +17,14 @@ export function parseCredentials(content: string): Parsed<ReadonlyMap<string, st
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const colon = trimmed.indexOf(':');
     if (colon <= 0) return { ok: false, error: `line ${index + 1} is not "user:password"` };
-    credentials.set(trimmed.slice(0, colon), trimmed.slice(colon + 1));
+    const password = trimmed.slice(colon + 1);
+    if (HASHED.test(password)) {
+      return {
+        ok: false,
+        error: `line ${index + 1} holds a password hash (as in Mailpit's htpasswd files); catchall needs the plain password`,
+      };
+    }
+    credentials.set(trimmed.slice(0, colon), password);
   }
   if (credentials.size === 0) return { ok: false, error: 'no "user:password" lines' };
   return { ok: true, value: credentials };

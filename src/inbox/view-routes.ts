@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { notFound } from '../http/http-errors.ts';
+import type { MessagePart } from '../mail/mail-types.ts';
 import type { Mailbox } from '../mail/mailbox.ts';
 import type { MailboxChanges } from '../mail/mailbox-changes.ts';
 
@@ -27,9 +28,19 @@ export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges, settled: (
     c.header('Content-Security-Policy', HTML_POLICY);
     c.header('Referrer-Policy', 'no-referrer');
     // embed=1 is how Mailpit's UI asks for the bare HTML for its iframe; both are the HTML here.
-    return c.html(found.body.html || `<pre>${escapeHtml(found.body.text)}</pre>`);
+    const html = found.body.html ? withPartLinks(found.body.html, found.summary.id, found.body.inline) : '';
+    return c.html(html || `<pre>${escapeHtml(found.body.text)}</pre>`);
   });
   return view;
+}
+
+/** Inline images referenced as cid:… load from the part endpoint (the view lives at /view/). */
+function withPartLinks(html: string, id: string, inline: readonly MessagePart[]): string {
+  const byContentId = new Map(inline.map((p) => [p.contentId, p.partId]));
+  return html.replace(/cid:([^"'\s)>]+)/gi, (match, cid: string) => {
+    const partId = byContentId.get(decodeURIComponent(cid));
+    return partId ? `../api/v1/message/${id}/part/${encodeURIComponent(partId)}` : match;
+  });
 }
 
 function escapeHtml(text: string): string {

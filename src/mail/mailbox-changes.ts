@@ -3,6 +3,7 @@ import type { Selection } from '../store/mailbox-writes.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
 import type { MessageSummary } from './mail-types.ts';
 import { uniqueTags } from './message-tags.ts';
+import type { RuntimeStats } from './runtime-stats.ts';
 
 /**
  * Changes made through the API, each followed by the events that describe it exactly
@@ -11,14 +12,17 @@ import { uniqueTags } from './message-tags.ts';
 export class MailboxChanges {
   readonly #writer: StoreWriter;
   readonly #bus: EventBus;
+  readonly #stats: RuntimeStats;
 
-  constructor(writer: StoreWriter, bus: EventBus) {
+  constructor(writer: StoreWriter, bus: EventBus, stats: RuntimeStats) {
     this.#writer = writer;
     this.#bus = bus;
+    this.#stats = stats;
   }
 
   async delete(selection: Selection): Promise<number> {
     const ids = await this.#writer.delete(selection);
+    this.#stats.messagesDeleted += ids.length;
     if ('all' in selection) this.#bus.publish({ type: 'messages.truncated' });
     else if (ids.length > 0) this.#bus.publish({ type: 'messages.deleted', ids });
     return ids.length;

@@ -14,7 +14,8 @@ export function readHeaders(raw: Buffer): Record<string, string[]> {
     if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) continue;
     (headers[name] ??= []).push(line.slice(colon + 1).trim());
   }
-  return headers;
+  // Go's encoding/json writes map keys sorted, so Mailpit's /headers is sorted by name.
+  return Object.fromEntries(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Go's textproto.CanonicalMIMEHeaderKey: first letter and each letter after "-" upper-cased. */

@@ -1,6 +1,8 @@
 import type { TLSSocket } from 'node:tls';
 import {
   SMTPServer,
+  type SMTPServerAuthentication,
+  type SMTPServerAuthenticationResponse,
   type SMTPServerDataStream,
   type SMTPServerOptions,
   type SMTPServerSession,
@@ -125,16 +127,13 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
 
     onAuth(auth, session, callback) {
       const fault = chaosFault(session.id, 'Authentication');
-      if (fault) return later(fault.delayMs, () => callback(fault.error));
-      const verdict = checkCredentials(auth, config.credentials);
-      const who = `AUTH ${auth.method} as "${auth.username ?? ''}" (password hidden)`;
-      if (!verdict.ok) {
-        addLine(session.id, '*', `${who}: rejected`);
-        return callback(smtpError(535, 'Authentication credentials invalid'));
+      if (fault) {
+        // A delay alone still checks the credentials afterwards; an error code answers instead.
+        return later(fault.delayMs, () =>
+          fault.error ? callback(fault.error) : authenticate(auth, session, callback),
+        );
       }
-      connections.get(session.id)?.recorder.update({ authUser: verdict.user, authMethod: auth.method });
-      addLine(session.id, '*', `${who}: accepted`);
-      callback(null, { user: verdict.user });
+      authenticate(auth, session, callback);
     },
 
     onMailFrom(_address, session, callback) {
@@ -165,10 +164,10 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     onClose(session) {
       const connection = connections.get(session.id);
       if (!connection) return;
+      connection.recorder.update({ endedAt: deps.now(), helo: session.hostNameAppearsAs || '' });
+      addLine(session.id, '*', 'connection closed');
       connections.delete(session.id);
       clearTimeout(connection.watchdog);
-      connection.recorder.update({ endedAt: deps.now(), helo: session.hostNameAppearsAs || '' });
-      connection.recorder.add(deps.now(), '*', 'connection closed');
       log.debug(`smtp session ${connection.recorder.id} closed after ${connection.delivered} message(s)`);
       const write = Promise.resolve(connection.inFlight)
         .then(() => deps.ingest.recordSession(connection.recorder.take()))
@@ -178,6 +177,23 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       if (connections.size === 0) for (const resolve of drained.splice(0)) resolve();
     },
   });
+
+  /** Checks AUTH credentials (smtp-auth.ts) and notes the outcome in the transcript. */
+  function authenticate(
+    auth: SMTPServerAuthentication,
+    session: SMTPServerSession,
+    callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+  ): void {
+    const verdict = checkCredentials(auth, config.credentials);
+    const who = `AUTH ${auth.method} as "${auth.username ?? ''}" (password hidden)`;
+    if (!verdict.ok) {
+      addLine(session.id, '*', `${who}: rejected`);
+      return callback(smtpError(535, 'Authentication credentials invalid'));
+    }
+    connections.get(session.id)?.recorder.update({ authUser: verdict.user, authMethod: auth.method });
+    addLine(session.id, '*', `${who}: accepted`);
+    callback(null, { user: verdict.user });
+  }
 
   async function receive(
     stream: SMTPServerDataStream,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatchallError, startCatchall, type StartedCatchall } from '../../src/client/index.ts';
@@ -115,5 +118,21 @@ describe('catchall/client with startCatchall', () => {
     expect(sessions.sessions.some((s) => s.MessageIDs.includes(message.ID))).toBe(true);
     const session = await catchall.client.session(message.SessionID);
     expect(session.Transcript.some((l) => l.Text.startsWith('MAIL FROM:'))).toBe(true);
+  });
+});
+
+describe('startCatchall with --ui-auth-file', () => {
+  it('gives a client that logs in as the first user of the file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catchall-client-auth-'));
+    const file = path.join(dir, 'users');
+    writeFileSync(file, 'qa:s3cret\nother:pw\n');
+    const started = await startCatchall({ args: ['--ui-auth-file', file] });
+    try {
+      expect((await started.client.list()).total).toBe(0);
+      expect((await fetch(new URL('api/v1/messages', started.httpUrl))).status).toBe(401);
+    } finally {
+      await started.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -447,6 +447,17 @@ describe('loadConfig fixes from review', () => {
   });
 });
 
+describe('loadConfig hashed passwords', () => {
+  it.each(['$2y$10$abcdefghijklmnopqrstuv', '$apr1$x$y', '{SHA}abc='])(
+    'refuses a hashed password (%s)',
+    (hash) => {
+      const read = files({ users: `ann:${hash}\n` });
+      const problems = errors(['--ui-auth-file', 'users'], {}, read);
+      expect(problems).toEqual([expect.stringMatching(/line 1 holds a password hash/)]);
+    },
+  );
+});
+
 describe('loadConfig auth file', () => {
   const load = (content: string) => loadConfig(['--smtp-auth-file', 'users'], {}, files({ users: content }));
 

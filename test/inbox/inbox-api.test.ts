@@ -149,6 +149,18 @@ describe('inbox API (Mailpit /api/v1 shapes)', () => {
     expect(after.messages.find((m) => m.ID === ids[3])?.Read).toBe(true);
   });
 
+  it('shows inline images in the HTML view through the part endpoint, and sorts /headers by name', async () => {
+    const html = await (await app.http(`view/${ids[3]}.html`)).text();
+    const src = /<img src="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(src).toMatch(new RegExp(`^\\.\\./api/v1/message/${ids[3]}/part/`));
+    const image = await app.http(`view/${src}`);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const headers = await app.json<Record<string, string[]>>(`api/v1/message/${ids[3]}/headers`);
+    const names = Object.keys(headers);
+    expect(names).toEqual([...names].sort());
+    expect(headers['Message-Id']).toEqual(['<report-11@example.test>']);
+  });
+
   it('resolves "latest" to the newest message', async () => {
     const latest = await app.json<{ ID: string; ListUnsubscribe: { Links: string[] } }>(
       'api/v1/message/latest',

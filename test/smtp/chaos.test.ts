@@ -245,6 +245,17 @@ describe('chaos with --enable-chaos', () => {
     smtp.end();
   });
 
+  it('with only DelayMs on Authentication still checks the credentials after the delay', async () => {
+    await setChaos({ Authentication: { DelayMs: 300 } });
+    const smtp = await greet(app.smtpPort);
+    const started = performance.now();
+    expect(
+      (await smtp.command(`AUTH PLAIN ${Buffer.from('\u0000ann\u0000pw').toString('base64')}`)).code,
+    ).toBe(235);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300 - 25);
+    smtp.end();
+  });
+
   it('with Probability 100 always fails and with 0 never does', async () => {
     await setChaos({ Recipient: { ErrorCode: 452, Probability: 100 } });
     const smtp = await greet(app.smtpPort);
