@@ -7,30 +7,55 @@ export interface ApiResponse {
   readonly body: Buffer;
   /** performance.now() when the status line and headers arrived. */
   readonly at: number;
+  /** performance.now() when the whole body had arrived. */
+  readonly endAt: number;
 }
 
 export class ApiClient {
   readonly #base: URL;
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  readonly #agent: http.Agent;
 
-  /** `baseUrl` as printed by catchall, e.g. http://127.0.0.1:40214/ */
-  constructor(baseUrl: string) {
+  /**
+   * `baseUrl` as printed by catchall, e.g. http://127.0.0.1:40214/. `maxSockets` bounds the
+   * parallel requests (more wait in the agent's queue): raise it for many concurrent `wait`s.
+   */
+  constructor(baseUrl: string, maxSockets = 4) {
     this.#base = new URL(baseUrl);
+    this.#agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   get(path: string): Promise<ApiResponse> {
+    return this.request('GET', path);
+  }
+
+  request(method: string, path: string, json?: unknown): Promise<ApiResponse> {
     const url = new URL(path.replace(/^\//, ''), this.#base);
+    const payload = json === undefined ? null : Buffer.from(JSON.stringify(json));
     return new Promise((resolve, reject) => {
-      const request = http.get(url, { agent: this.#agent }, (response) => {
-        const at = performance.now();
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), at }),
-        );
-        response.on('error', reject);
-      });
+      const request = http.request(
+        url,
+        {
+          method,
+          agent: this.#agent,
+          headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {},
+        },
+        (response) => {
+          const at = performance.now();
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              at,
+              endAt: performance.now(),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
       request.on('error', reject);
+      request.end(payload ?? undefined);
     });
   }
 

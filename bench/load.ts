@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { MessageTemplate } from './mail.ts';
-import { queuedId, type SmtpConnection } from './smtp-client.ts';
+import { queuedId, type SmtpConnection, type Transaction } from './smtp-client.ts';
 
 export interface LoadSpec {
   readonly connections: readonly SmtpConnection[];
@@ -17,6 +17,8 @@ export interface LoadSpec {
   /** Messages per second over all connections; 0 or absent = as fast as the server answers. */
   readonly ratePerSecond?: number;
   readonly stop?: { stopped: boolean };
+  /** Called with every transaction's outcome (e.g. to time something from each 250). */
+  readonly onReply?: (index: number, result: Transaction) => void;
 }
 
 export interface LoadOutcome {
@@ -67,6 +69,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadOutcome> {
       const started = performance.now();
       try {
         const result = await connection.send(template, index);
+        spec.onReply?.(index, result);
         lastAt = Math.max(lastAt, result.at);
         if (result.code === 250) {
           accepted++;

@@ -21,10 +21,12 @@ export interface MessageTemplate {
   /** e.g. "2 KB", "100 KB". */
   readonly label: string;
   readonly kind: 'text' | 'attachment';
+  /** `MAIL FROM` + `RCPT TO` + `DATA` of message `index`, pipelined (often one shared Buffer). */
+  envelope(index: number): Buffer;
   /** The unique first header lines of message `index` (a fresh Buffer: safe to hand to a socket). */
   head(index: number): Buffer;
-  /** Everything after the head, dot-stuffed, ending with "\r\n.\r\n". */
-  readonly rest: Buffer;
+  /** Everything after the head, dot-stuffed, ending with "\r\n.\r\n" (often one shared Buffer). */
+  rest(index: number): Buffer;
   /** Stored size of message `index` (head + rest without the dot-stuffing and the final ".\r\n"). */
   storedSize(index: number): number;
 }
@@ -38,23 +40,35 @@ export function parseSize(text: string): number {
   return Math.round(Number(match[1]) * factor);
 }
 
+/** The pipelined envelope commands of one transaction. */
+export function envelopeBuffer(from: string, to: string): Buffer {
+  return Buffer.from(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`, 'latin1');
+}
+
+const ENVELOPE = envelopeBuffer(SENDER, RECIPIENT);
+
 export function sizeLabel(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
   return `${bytes} B`;
 }
 
-/** `tag` keeps Message-IDs unique across runs (one tag per run). */
-export function buildTemplate(size: number, tag: string): MessageTemplate {
+/**
+ * `tag` keeps Message-IDs unique across runs (one tag per run). With `to`, every message gets
+ * its own recipient (envelope and `To:` header), e.g. one address per latency probe so that a
+ * `?query=to:…` waiter is released by exactly that message.
+ */
+export function buildTemplate(size: number, tag: string, to?: (index: number) => string): MessageTemplate {
   const label = sizeLabel(size);
   const headText = (index: number) =>
-    `Message-ID: <${tag}.${index}@bench.catchall.test>\r\nSubject: catchall bench ${label} #${index}\r\n`;
+    `Message-ID: <${tag}.${index}@bench.catchall.test>\r\nSubject: catchall bench ${label} #${index}\r\n` +
+    (to ? `To: <${to(index)}>\r\n` : '');
   // Size the body for a typical head (5-digit index); a few bytes either way do not matter.
   const headBytes = Buffer.byteLength(headText(10_000));
   const kind = size > ATTACHMENT_ABOVE ? 'attachment' : 'text';
   const common =
     `From: "Catchall Bench" <${SENDER}>\r\n` +
-    `To: <${RECIPIENT}>\r\n` +
+    (to ? '' : `To: <${RECIPIENT}>\r\n`) +
     'Date: Mon, 23 Nov 2026 12:00:00 +0000\r\n' +
     'MIME-Version: 1.0\r\n';
   let rest: string;
@@ -80,8 +94,9 @@ export function buildTemplate(size: number, tag: string): MessageTemplate {
     size,
     label,
     kind,
+    envelope: to ? (index) => envelopeBuffer(SENDER, to(index)) : () => ENVELOPE,
     head: (index) => Buffer.from(headText(index), 'latin1'),
-    rest: wire,
+    rest: () => wire,
     storedSize: (index) => Buffer.byteLength(headText(index)) + storedRest,
   };
 }

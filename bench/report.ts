@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CpuShare } from './cpu.ts';
 import { REPO_ROOT } from './server.ts';
 
 export interface Environment {
@@ -11,9 +12,13 @@ export interface Environment {
   readonly cpuModel: string;
   readonly platform: string;
   readonly memoryMb: number;
-  /** Commit of the measured checkout, and whether src/ had uncommitted changes. */
+  /** Commit of the measured checkout, and whether src/ had uncommitted changes (measured too). */
   readonly commit: string | null;
   readonly srcDirty: boolean | null;
+  /** What ran: "worktree", or the --source commit as given (then `commit` is that commit, srcDirty false). */
+  readonly source: string;
+  /** How catchall was started, e.g. "node --import tsx". */
+  readonly runner: string;
 }
 
 export interface ResultRecord {
@@ -43,7 +48,8 @@ export interface TableRow {
   readonly met: boolean | null;
 }
 
-export function environment(): Environment {
+/** `snapshot`: the commit --source ran (null: the working tree). */
+export function environment(source: string, snapshot: string | null, runner: string): Environment {
   const git = (...args: string[]): string | null => {
     try {
       return execFileSync('git', args, {
@@ -62,8 +68,10 @@ export function environment(): Environment {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     memoryMb: Math.round(os.totalmem() / 2 ** 20),
-    commit: git('rev-parse', '--short=12', 'HEAD'),
-    srcDirty: status === null ? null : status.length > 0,
+    commit: snapshot ? snapshot.slice(0, 12) : git('rev-parse', '--short=12', 'HEAD'),
+    srcDirty: snapshot ? false : status === null ? null : status.length > 0,
+    source,
+    runner,
   };
 }
 
@@ -111,8 +119,30 @@ export function formatTable(rows: readonly TableRow[], env: Environment, when: D
       .trimEnd();
   const title =
     `catchall bench, ${when.toISOString()}: Node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ` +
-    `commit ${env.commit ?? '?'}${env.srcDirty ? ' + uncommitted src/ changes' : ''}`;
+    `commit ${env.commit ?? '?'}${env.srcDirty ? ' + uncommitted src/ changes' : ''}` +
+    `${env.source === 'worktree' ? '' : ` (snapshot of --source ${env.source})`}, ${env.runner}`;
   return [title, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 export const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Milliseconds for the table: one decimal. */
+export const ms = (x: number): string => x.toFixed(1);
+
+/** The range of CPU other processes used during a scenario's runs, e.g. "0-35%". */
+export function otherCpuText(runs: readonly { cpu: CpuShare }[]): string {
+  const values = runs.map((r) => r.cpu.otherPercent).filter((x): x is number => x !== null);
+  if (values.length === 0) return '?';
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  return lo === hi ? `${lo}%` : `${lo}-${hi}%`;
+}
+
+export function cpuText(cpu: CpuShare): string {
+  const pct = (x: number | null) => (x === null ? '?' : `${x}%`);
+  return `CPU: catchall ${pct(cpu.serverPercent)} (main thread ${pct(cpu.serverMainThreadPercent)}), bench ${pct(cpu.clientPercent)}, other ${pct(cpu.otherPercent)}`;
+}
+
+/** A run as JSON-friendly data (typed arrays are left out by the callers). */
+export function plain(run: object): Record<string, unknown> {
+  return { ...run };
+}

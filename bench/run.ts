@@ -1,44 +1,40 @@
 /**
- * `npm run bench`: ingest throughput and 250→visible latency of catchall against the budgets in
- * DESIGN.md §5. Results: one JSON line per scenario on stdout (also appended to
+ * `npm run bench`: catchall against the budgets in DESIGN.md §5: ingest throughput, 250→visible,
+ * 250→WebSocket event and 250→`wait` answer latency, list/search pages and memory with many
+ * stored messages, startup. Results: one JSON line per scenario on stdout (also appended to
  * bench/results/<date>.jsonl), then a table; progress goes to stderr. See bench/README.md.
  */
-import { parseSize, buildTemplate, sizeLabel } from './mail.ts';
+import { waitForQuiet, type CpuShare, type Quiet } from './cpu.ts';
+import { latencyResult, waitersResult, type LatencyMode } from './latency-results.ts';
+import { latencyRun, waitersRun, type LatencyRun, type WaitersRun } from './latency-scenarios.ts';
+import { TIMELINE_MS } from './load.ts';
+import { buildTemplate, sizeLabel } from './mail.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
 import {
+  cpuText,
   emit,
   environment,
   formatTable,
+  ms,
+  otherCpuText,
+  plain,
   save,
   thousands,
   type Environment,
   type ResultRecord,
   type TableRow,
 } from './report.ts';
-import { waitForQuiet, type CpuShare, type Quiet } from './cpu.ts';
-import { TIMELINE_MS } from './load.ts';
 import { ingestRun, visibilityRun, type IngestRun, type VisibilityRun } from './scenarios.ts';
-import { killAllServers } from './server.ts';
+import { killAllServers, removeBuild, runnerLabel, useBuiltCatchall, useSnapshot } from './server.ts';
 import { distribution, median, round } from './stats.ts';
+import { storeResult } from './store-results.ts';
+import { storeRun } from './store.ts';
+import { INGEST_TARGETS, PROBE_SIZE, STARTUP_MS, TARGET_CONNECTIONS } from './targets.ts';
 
-/** DESIGN.md §5, for 10 connections on the 2-core reference machine. */
-const INGEST_TARGETS: ReadonlyMap<number, number> = new Map([
-  [parseSize('2k'), 4000],
-  [parseSize('100k'), 1000],
-]);
-const TARGET_CONNECTIONS = 10;
-/** §5 budget from the 250 to the WebSocket event / a waiting `wait` request (used here as a proxy). */
-const IDLE_P50_MS = 2;
-const IDLE_P99_MS = 20;
-const PACED_P99_MS = 50;
-const PACED_RATE = 1000;
-const STARTUP_MS = 1000;
 /** Above this much CPU used by other processes during a run, the table warns that the machine was busy. */
 const BUSY_OTHER_PERCENT = 15;
 /** --wait-quiet: "idle" means every process together uses at most this much of one core. */
 const QUIET_BUSY_PERCENT = 10;
-/** Visibility probes use 2 KB messages, like the ingest scenario the latency budget refers to. */
-const PROBE_SIZE = parseSize('2k');
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -65,7 +61,17 @@ async function main(): Promise<number> {
     return 0;
   }
   const options = parsed.options;
-  const env = environment();
+  let snapshot: string | null = null;
+  if (options.source !== 'worktree') {
+    const taken = useSnapshot(options.source);
+    snapshot = taken.commit;
+    log(`running catchall from a snapshot of ${options.source} (${snapshot.slice(0, 12)}) in ${taken.dir}`);
+  }
+  if (options.runner === 'built') {
+    log('compiling src/ with tsc for --runner built …');
+    log(`  into ${useBuiltCatchall()}`);
+  }
+  const env = environment(options.source, snapshot, runnerLabel);
   const when = new Date();
   const records: ResultRecord[] = [];
   const rows: TableRow[] = [];
@@ -80,15 +86,21 @@ async function main(): Promise<number> {
     timestamp: new Date().toISOString(),
   });
   const others: number[] = [];
-  const collect = (run: IngestRun | VisibilityRun) => {
+  const collect = (run: {
+    cpu: CpuShare;
+    startupMs: number;
+    exitCode: number | null;
+    problems: readonly string[];
+  }) => {
     if (run.cpu.otherPercent !== null) others.push(run.cpu.otherPercent);
     startups.push(run.startupMs);
     exits.push(run.exitCode);
-    for (const p of run.problems) problems.add(p);
+    // Without the leading timestamp, the same complaint from many runs is listed once.
+    for (const p of run.problems) problems.add(p.replace(/^\d{4}-\d\d-\d\dT\S+Z\s+/, ''));
   };
-  const add = (record: ResultRecord, row: TableRow) => {
+  const add = (record: ResultRecord, ...newRows: TableRow[]) => {
     records.push(record);
-    rows.push(row);
+    rows.push(...newRows);
     emit(record);
   };
 
@@ -97,7 +109,7 @@ async function main(): Promise<number> {
       `${options.quick ? ' (quick)' : ''}`,
   );
 
-  if (options.only !== 'visibility') {
+  if (options.only.has('ingest')) {
     for (const [i, size] of options.sizes.entries()) {
       const messages = options.messages[i] as number;
       const runs: IngestRun[] = [];
@@ -125,7 +137,7 @@ async function main(): Promise<number> {
     }
   }
 
-  if (options.only !== 'ingest' && options.probes > 0) {
+  if (options.only.has('visibility') && options.probes > 0) {
     const modes: VisibilityMode[] = [
       { mode: 'idle', label: 'visible after 250, idle' },
       { mode: 'load', label: `visible after 250, under full load` },
@@ -163,6 +175,95 @@ async function main(): Promise<number> {
     }
   }
 
+  const latencyModes: LatencyMode[] = [];
+  for (const kind of ['event', 'wait'] as const) {
+    if (!options.only.has(kind === 'event' ? 'events' : 'wait') || options.probes === 0) continue;
+    const what = kind === 'event' ? 'WebSocket event after 250' : 'wait answered after 250';
+    latencyModes.push({ kind, mode: 'idle', label: `${what}, idle` });
+    if (options.probeRate > 0) {
+      latencyModes.push({ kind, mode: 'paced', label: `${what}, at ${thousands(options.probeRate)} msg/s` });
+    }
+  }
+  for (const m of latencyModes) {
+    const runs: LatencyRun[] = [];
+    for (let r = 1; r <= options.runs; r++) {
+      log(`${m.label}: run ${r}/${options.runs}, ${options.probes} probes`);
+      const quiet = await quietBefore(options);
+      const run = await latencyRun({
+        kind: m.kind,
+        mode: m.mode,
+        size: PROBE_SIZE,
+        probes: options.probes,
+        connections: options.connections,
+        warmup: options.warmup,
+        rate: options.probeRate,
+        serverArgs: options.serverArgs,
+      });
+      collect(run);
+      log(
+        `  p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, min ${run.latencyMs.min} ms, ` +
+          `max ${run.latencyMs.max} ms, ${run.missing} missing` +
+          (run.events ? `, events ${run.events.announced}/${run.events.expected}` : '') +
+          (run.loadMessagesPerSecond === null ? '' : `, load ${thousands(run.loadMessagesPerSecond)} msg/s`) +
+          `, ${cpuText(run.cpu)}`,
+      );
+      runs.push(quiet ? { ...run, quietBefore: quiet } : run);
+    }
+    const [record, row] = latencyResult(m, runs, options, env);
+    add(record, row);
+  }
+
+  if (options.only.has('wait') && options.waiters > 0) {
+    const runs: WaitersRun[] = [];
+    for (let r = 1; r <= options.runs; r++) {
+      log(`${options.waiters} waits released at once: run ${r}/${options.runs}`);
+      const quiet = await quietBefore(options);
+      const run = await waitersRun({
+        waiters: options.waiters,
+        size: PROBE_SIZE,
+        connections: options.connections,
+        warmup: options.warmup,
+        serverArgs: options.serverArgs,
+      });
+      collect(run);
+      log(
+        `  p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms, ` +
+          `${run.released}/${run.waiters} released, burst ${run.burstMs} ms, ${cpuText(run.cpu)}`,
+      );
+      runs.push(quiet ? { ...run, quietBefore: quiet } : run);
+    }
+    const [record, row] = waitersResult(runs, options, env);
+    add(record, row);
+  }
+
+  if (options.only.has('store')) {
+    log(`store: ${options.storeMessages} varied messages, then list/search queries, memory, restart`);
+    const quiet = await quietBefore(options);
+    const run = await storeRun({
+      messages: options.storeMessages,
+      connections: options.connections,
+      repeat: options.storeRepeat,
+      serverArgs: options.serverArgs,
+    });
+    collect({
+      ...run.fill,
+      startupMs: run.startupMs,
+      exitCode: run.exitCodes[0] ?? null,
+      problems: run.problems,
+    });
+    exits.push(...run.exitCodes.slice(1));
+    log(
+      `  fill ${thousands(run.fill.messagesPerSecond)} msg/s (${run.fill.seconds} s, ${cpuText(run.fill.cpu)}); ` +
+        `RSS ${run.memory.afterFill.rssMb} MB after the fill, ${run.memory.afterQueries.rssMb} MB after the queries`,
+    );
+    for (const q of run.queries) {
+      log(`  ${q.name}: first ${q.firstMs} ms, p50 ${q.ms.p50} ms, p95 ${q.ms.p95} ms (${q.matches} match)`);
+    }
+    log(`  restart: ${run.restart.startupMs} ms to ready, first list ${run.restart.firstListMs} ms`);
+    const [record, storeRows] = storeResult(quiet ? { ...run, quietBefore: quiet } : run, options, env);
+    add(record, ...storeRows);
+  }
+
   if (startups.length > 0) {
     const startup = Math.round(median(startups));
     const cleanExits = exits.every((c) => c === 0);
@@ -171,9 +272,9 @@ async function main(): Promise<number> {
       {
         ...base(
           'startup',
-          'Spawn of `node --import tsx src/main.ts` until both "listening" lines are printed',
+          `Spawn of \`${runnerLabel}\` (on a fresh, empty database) until both "listening" lines are printed`,
         ),
-        params: { starts: startups.length },
+        params: { starts: startups.length, runner: runnerLabel },
         units: { startupMs: 'ms', exitCodes: 'exit code after SIGTERM' },
         runs: startups.map((ms, i) => ({ startupMs: ms, exitCode: exits[i] ?? null })),
         median: { startupMs: startup },
@@ -183,7 +284,7 @@ async function main(): Promise<number> {
       },
       {
         scenario: 'startup to ready',
-        parameters: `${startups.length} starts (node --import tsx)`,
+        parameters: `${startups.length} starts (${runnerLabel})`,
         runs: `min ${Math.min(...startups)}, max ${Math.max(...startups)} ms`,
         result: `${startup} ms; SIGTERM exits ${cleanExits ? 'all 0' : exits.join('/')}`,
         target: `< ${STARTUP_MS} ms`,
@@ -213,6 +314,7 @@ async function main(): Promise<number> {
   if (!exits.every((c) => c === 0))
     process.stdout.write(`\ncatchall exit codes after SIGTERM: ${exits.join(', ')}\n`);
   if (options.save && records.length > 0) log(`\nresults appended to ${save(records, when)}`);
+  removeBuild();
   return options.check && rows.some((r) => r.met === false) ? 1 : 0;
 }
 
@@ -293,12 +395,6 @@ function visibilityResult(
   const errors = runs.reduce((n, r) => n + r.errors + r.loadErrors, 0);
   const allVisible = runs.every((r) => r.allVisible);
   const visibleAt250 = retried === 0 && notVisible === 0 && errors === 0 && allVisible;
-  let latencyTarget: { p50?: number; p99: number } | null = null;
-  if (m.mode === 'idle') latencyTarget = { p50: IDLE_P50_MS, p99: IDLE_P99_MS };
-  if (m.mode === 'paced' && options.probeRate === PACED_RATE) latencyTarget = { p99: PACED_P99_MS };
-  const latencyMet =
-    latencyTarget === null ||
-    ((latencyTarget.p50 === undefined || pooled.p50 < latencyTarget.p50) && pooled.p99 < latencyTarget.p99);
   const load = runs.map((r) => r.loadMessagesPerSecond).filter((x): x is number => x !== null);
   const record: ResultRecord = {
     bench: 'catchall',
@@ -334,25 +430,14 @@ function visibilityResult(
       notVisible,
       ...(load.length > 0 ? { loadMessagesPerSecond: median(load) } : {}),
     },
-    target: {
-      visibleAtFirstGet: true,
-      ...(latencyTarget === null
-        ? {}
-        : {
-            latencyMs: latencyTarget,
-            note: 'DESIGN.md §5 sets these for the WebSocket event and `wait`; applied here to the API GET as a proxy',
-          }),
-      source: 'DESIGN.md §5',
-    },
-    met: visibleAt250 && latencyMet,
+    // §5's latency budget is for the WebSocket event and `wait` (scenarios event-* and wait-*);
+    // here the promise is that a 250 means visible, and the latency is for information.
+    target: { visibleAtFirstGet: true, source: 'DESIGN.md §3.2 (250 only after the commit)' },
+    met: visibleAt250,
     environment: env,
     timestamp: new Date().toISOString(),
   };
-  const targetText = [
-    'first GET finds it',
-    ...(latencyTarget?.p50 !== undefined ? [`p50 < ${latencyTarget.p50} ms`] : []),
-    ...(latencyTarget ? [`p99 < ${latencyTarget.p99} ms (proxy)`] : []),
-  ].join(', ');
+  const targetText = 'first GET finds it';
   const row: TableRow = {
     scenario: m.label,
     parameters:
@@ -370,26 +455,6 @@ function visibilityResult(
     met: record.met,
   };
   return [record, row];
-}
-
-const ms = (x: number): string => x.toFixed(1);
-
-/** The range of CPU other processes used during a scenario's runs, e.g. "0-35%". */
-function otherCpuText(runs: readonly { cpu: CpuShare }[]): string {
-  const values = runs.map((r) => r.cpu.otherPercent).filter((x): x is number => x !== null);
-  if (values.length === 0) return '?';
-  const [lo, hi] = [Math.min(...values), Math.max(...values)];
-  return lo === hi ? `${lo}%` : `${lo}-${hi}%`;
-}
-
-function cpuText(cpu: CpuShare): string {
-  const pct = (x: number | null) => (x === null ? '?' : `${x}%`);
-  return `CPU: catchall ${pct(cpu.serverPercent)} (main thread ${pct(cpu.serverMainThreadPercent)}), bench ${pct(cpu.clientPercent)}, other ${pct(cpu.otherPercent)}`;
-}
-
-/** A run as JSON-friendly data (typed arrays are left out by the callers). */
-function plain(run: object): Record<string, unknown> {
-  return { ...run };
 }
 
 let interrupted = false;

@@ -93,7 +93,7 @@ export interface VisibilityParams {
 }
 
 let runCounter = 0;
-const runTag = () => `bench${Date.now().toString(36)}${(runCounter++).toString(36)}`;
+export const runTag = () => `bench${Date.now().toString(36)}${(runCounter++).toString(36)}`;
 
 export async function ingestRun(p: IngestParams): Promise<IngestRun> {
   return withServer(p.serverArgs, async (server, api) => {
@@ -176,7 +176,7 @@ export async function visibilityRun(p: VisibilityParams): Promise<VisibilityRun>
   });
 }
 
-async function withServer<T extends object>(
+export async function withServer<T extends object>(
   serverArgs: readonly string[],
   body: (server: BenchServer, api: ApiClient) => Promise<T>,
 ): Promise<T & ServerFacts> {
@@ -210,7 +210,7 @@ async function withServer<T extends object>(
   };
 }
 
-function openConnections(port: number, count: number): Promise<SmtpConnection[]> {
+export function openConnections(port: number, count: number): Promise<SmtpConnection[]> {
   return Promise.all(Array.from({ length: count }, () => SmtpConnection.open(port)));
 }
 
@@ -231,7 +231,7 @@ function loadFigures(load: LoadOutcome) {
  * Asks right away: a 250 promises the message is already committed and visible. Should the
  * count be short, it is asked again for up to 2 s so the report can tell "late" from "lost".
  */
-async function checkVisible(api: ApiClient, accepted: number): Promise<VisibilityCheck> {
+export async function checkVisible(api: ApiClient, accepted: number): Promise<VisibilityCheck> {
   const first = await api.total();
   if (first === accepted) return { accepted, total: first, allVisible: true };
   let total = first;

@@ -1,9 +1,10 @@
 /**
- * Starts catchall as a child process the way a user would (`node --import tsx src/main.ts`), on
- * free ports with a fresh file database in a temporary folder, and stops it with SIGTERM.
+ * Starts catchall as a child process the way a user would (`node --import tsx src/main.ts`, or
+ * with `--runner built` the compiled JavaScript the npm package ships), on free ports with a
+ * fresh file database in a temporary folder, and stops it with SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,8 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export interface BenchServer {
   readonly pid: number;
+  /** The temporary folder holding the database (reusable with `startServer(…, { reuse })`). */
+  readonly dir: string;
   readonly smtpPort: number;
   /** e.g. http://127.0.0.1:40214/ */
   readonly httpUrl: string;
@@ -25,8 +28,82 @@ export interface BenchServer {
   databaseBytes(): number;
   /** stderr lines that look like problems (error/warn), for the report. */
   problems(): string[];
-  /** SIGTERM, wait for the exit, remove the temporary folder. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stopMs: number }>;
+  /** SIGTERM, wait for the exit, remove the temporary folder (unless `keep`: to restart on it). */
+  stop(options?: {
+    keep?: boolean;
+  }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stopMs: number }>;
+}
+
+export interface StartOptions {
+  /** Start on the database folder of a server stopped with `{ keep: true }`. */
+  readonly reuse?: string;
+}
+
+/** How catchall is run: through tsx from src/ (default), or compiled by tsc (see useBuiltCatchall). */
+let serverEntry: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
+export let runnerLabel = 'node --import tsx';
+/** Where src/ and web/ are taken from: the checkout, or a snapshot of a commit (see useSnapshot). */
+let sourceRoot = REPO_ROOT;
+/** Temporary folders of --source and --runner built, removed by removeBuild(). */
+const tempDirs: string[] = [];
+
+/**
+ * `--source head` (or any commit): runs that commit instead of the working tree, which other
+ * people may be editing while the benchmark runs: `git archive <rev>` of src/, web/ and the
+ * package and TypeScript configuration, unpacked into a temporary folder beside a link to
+ * node_modules (the checkout's: the commit's dependencies must match it). Returns the folder
+ * and the full commit.
+ */
+export function useSnapshot(rev: string): { dir: string; commit: string } {
+  const ref = rev.toLowerCase() === 'head' ? 'HEAD' : rev;
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  }).trim();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-src-'));
+  tempDirs.push(dir);
+  const files = ['src', 'web', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+  const tar = execFileSync('git', ['archive', '--format=tar', commit, ...files], {
+    cwd: REPO_ROOT,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  sourceRoot = dir;
+  return { dir, commit };
+}
+
+/**
+ * `--runner built`: compiles src/ with tsc (tsconfig.build.json) into a temporary folder beside
+ * links to node_modules and web/, and runs `node <that>/dist/main.js`, which is what
+ * `npx catchall` runs from the npm package (no tsx loader threads). Returns the folder.
+ */
+export function useBuiltCatchall(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-build-'));
+  tempDirs.push(dir);
+  const dist = path.join(dir, 'dist');
+  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = [tsc, '-p', 'tsconfig.build.json', '--outDir', dist, '--declaration', 'false'];
+  try {
+    execFileSync(process.execPath, [...args, '--sourceMap', 'false'], { cwd: sourceRoot, stdio: 'pipe' });
+  } catch (error) {
+    // Type errors (e.g. someone's work in progress) still emit JavaScript; only a missing
+    // entry point is fatal.
+    if (!existsSync(path.join(dist, 'main.js'))) throw error;
+  }
+  cpSync(path.join(sourceRoot, 'src', 'store', 'migrations'), path.join(dist, 'store', 'migrations'), {
+    recursive: true,
+  });
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  symlinkSync(path.join(sourceRoot, 'web'), path.join(dir, 'web'), 'dir');
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  serverEntry = [path.join(dist, 'main.js')];
+  runnerLabel = 'node dist/main.js';
+  return dir;
+}
+/** Removes the snapshot of --source and the compiled copy of --runner built. */
+export function removeBuild(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 const running = new Set<{ child: ChildProcess; dir: string }>();
@@ -38,15 +115,17 @@ export function killAllServers(): void {
     rmSync(entry.dir, { recursive: true, force: true });
   }
   running.clear();
+  removeBuild();
 }
 
-export async function startServer(extraArgs: readonly string[] = []): Promise<BenchServer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-'));
+export async function startServer(
+  extraArgs: readonly string[] = [],
+  options: StartOptions = {},
+): Promise<BenchServer> {
+  const dir = options.reuse ?? mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-'));
   const databaseFile = path.join(dir, 'bench.db');
   const args = [
-    '--import',
-    'tsx',
-    'src/main.ts',
+    ...serverEntry,
     '--smtp',
     '127.0.0.1:0',
     '--listen',
@@ -58,7 +137,7 @@ export async function startServer(extraArgs: readonly string[] = []): Promise<Be
     ...extraArgs,
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: sourceRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const entry = { child, dir };
   running.add(entry);
   let stderr = '';
@@ -106,6 +185,7 @@ export async function startServer(extraArgs: readonly string[] = []): Promise<Be
 
   return {
     pid: child.pid as number,
+    dir,
     ...ports,
     databaseFile,
     databaseBytes: () => fileSize(databaseFile) + fileSize(`${databaseFile}-wal`),
@@ -114,14 +194,14 @@ export async function startServer(extraArgs: readonly string[] = []): Promise<Be
         .split('\n')
         .filter((line) => /\b(error|warn)\b|^\s+at |Error:/i.test(line))
         .slice(0, 30),
-    async stop() {
+    async stop(stopOptions = {}) {
       const t0 = performance.now();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       const result = await exited;
       clearTimeout(timer);
       running.delete(entry);
-      rmSync(dir, { recursive: true, force: true });
+      if (!stopOptions.keep) rmSync(dir, { recursive: true, force: true });
       return { ...result, stopMs: performance.now() - t0 };
     },
   };

@@ -7,7 +7,6 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MessageTemplate } from './mail.ts';
-import { RECIPIENT, SENDER } from './mail.ts';
 
 export interface Reply {
   readonly code: number;
@@ -25,9 +24,9 @@ export interface Transaction {
   readonly text: string;
   /** When the deciding reply arrived (performance.now()). */
   readonly at: number;
+  /** When the message's last byte (the final ".") was handed to the socket; null if never sent. */
+  readonly sentAt: number | null;
 }
-
-const ENVELOPE = Buffer.from(`MAIL FROM:<${SENDER}>\r\nRCPT TO:<${RECIPIENT}>\r\nDATA\r\n`, 'latin1');
 
 export class SmtpConnection {
   readonly #socket: net.Socket;
@@ -70,22 +69,23 @@ export class SmtpConnection {
 
   /** Sends message `index` of `template`; rejects only if the connection is lost. */
   async send(template: MessageTemplate, index: number): Promise<Transaction> {
-    this.#socket.write(ENVELOPE);
+    this.#socket.write(template.envelope(index));
     const mail = await this.reply();
     const rcpt = await this.reply();
     const data = await this.reply();
     if (data.code !== 354) {
       // The server refused DATA (so it never reads the body); report the first refusal.
       const first = [mail, rcpt, data].find((r) => r.code >= 400) ?? data;
-      return { code: first.code, text: first.text, at: data.at };
+      return { code: first.code, text: first.text, at: data.at, sentAt: null };
     }
     // One writev: the small unique head and the shared, immutable rest of the message.
     this.#socket.cork();
     this.#socket.write(template.head(index));
-    this.#socket.write(template.rest);
+    this.#socket.write(template.rest(index));
     this.#socket.uncork();
+    const sentAt = performance.now();
     const end = await this.reply();
-    return { code: end.code, text: end.text, at: end.at };
+    return { code: end.code, text: end.text, at: end.at, sentAt };
   }
 
   /** The next reply in order (resolves at once if it already arrived). */

@@ -18,6 +18,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 
 export interface Distribution {
   readonly count: number;
+  readonly min: number;
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
@@ -27,6 +28,7 @@ export function distribution(values: ArrayLike<number>): Distribution {
   const sorted = Float64Array.from(values).sort();
   return {
     count: sorted.length,
+    min: round(sorted.length > 0 ? (sorted[0] as number) : Number.NaN, 3),
     p50: round(percentile(sorted, 50), 3),
     p99: round(percentile(sorted, 99), 3),
     max: round(sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN, 3),

@@ -115,7 +115,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       config: config.http,
       log,
       api,
-      view: viewRoutes(mailbox, changes, () => ingest.settled()),
+      view: viewRoutes(mailbox, changes, () => Promise.all([ingest.settled(), changes.settled()])),
       ready: () => !stopping,
     });
     const http = await startHttp(httpApp, config.http.listen, config.http.webroot);

@@ -26,7 +26,7 @@ export function inboxRoutes(s: InboxServices): Hono {
   const api = new Hono();
   // Read your writes: a request sees every message that got its 250 before the request came.
   api.use('*', async (_c, next) => {
-    await s.ingest.settled();
+    await Promise.all([s.ingest.settled(), s.changes.settled()]);
     await next();
   });
   api.route('/', messagesRoutes(s.mailbox, s.changes));

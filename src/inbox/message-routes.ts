@@ -44,7 +44,7 @@ export function messageRoutes(mailbox: Mailbox, changes: MailboxChanges, waiter:
     const { id } = await resolve(c);
     const view = await mailbox.view(id);
     if (!view) throw notFound('message');
-    await changes.opened(view.summary);
+    changes.opened(view.summary);
     return c.json(messageJson(view));
   });
 

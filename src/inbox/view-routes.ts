@@ -12,7 +12,7 @@ const HTML_POLICY =
   "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** /view/{ID}.html (?embed=1) and /view/{ID}.txt, as in Mailpit. `{ID}` may be `latest`. */
-export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges, settled: () => Promise<void>): Hono {
+export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges, settled: () => Promise<unknown>): Hono {
   const view = new Hono();
   view.use('*', async (_c, next) => {
     await settled();
@@ -23,7 +23,7 @@ export function viewRoutes(mailbox: Mailbox, changes: MailboxChanges, settled: (
     const dot = file.lastIndexOf('.');
     const found = await mailbox.view(file.slice(0, dot));
     if (!found) throw notFound('message');
-    await changes.opened(found.summary);
+    changes.opened(found.summary);
     if (file.slice(dot + 1) === 'txt') return c.text(found.body.text);
     c.header('Content-Security-Policy', HTML_POLICY);
     c.header('Referrer-Policy', 'no-referrer');

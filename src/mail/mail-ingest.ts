@@ -92,9 +92,12 @@ export class MailIngest {
     this.#track(work.then(() => undefined));
   }
 
-  /** Resolves once every message accepted so far is indexed (or failed to be). */
+  /**
+   * Resolves once every message accepted before the call is indexed (or failed to be); mail
+   * arriving meanwhile is not waited for, so a request is never held up by a steady stream.
+   */
   async settled(): Promise<void> {
-    while (this.#indexing.size > 0) await Promise.all([...this.#indexing]);
+    if (this.#indexing.size > 0) await Promise.all([...this.#indexing]);
   }
 
   /** Records a session's state and new transcript lines (at close, or for a session with no mail). */

@@ -13,6 +13,7 @@ export class MailboxChanges {
   readonly #writer: StoreWriter;
   readonly #bus: EventBus;
   readonly #stats: RuntimeStats;
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(writer: StoreWriter, bus: EventBus, stats: RuntimeStats) {
     this.#writer = writer;
@@ -34,9 +35,28 @@ export class MailboxChanges {
     return ids.length;
   }
 
-  /** Opening a message marks it read, as in Mailpit, and tells the other open inboxes. */
-  async opened(message: MessageSummary): Promise<void> {
-    if (!message.read) await this.setRead({ ids: [message.id] }, true);
+  /**
+   * Opening a message marks it read, as in Mailpit, and tells the other open inboxes. The
+   * response does not wait for it (a writer round trip, about 1 ms under load); the next API
+   * request does, through settled().
+   */
+  opened(message: MessageSummary): void {
+    if (message.read) return;
+    const write = this.setRead({ ids: [message.id] }, true).then(
+      () => undefined,
+      (error: unknown) =>
+        this.#bus.publish({
+          type: 'app.error',
+          message: `marking a message read failed: ${(error as Error).message}`,
+        }),
+    );
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
+  }
+
+  /** Resolves once the mark-read writes started before the call are done. */
+  async settled(): Promise<void> {
+    if (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
   async setTags(ids: readonly string[], tags: readonly string[]): Promise<void> {

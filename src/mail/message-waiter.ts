@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/event-bus.ts';
 import type { MessageSummary } from './mail-types.ts';
 import type { Mailbox } from './mailbox.ts';
+import { matchesInMemory } from './search-match.ts';
 import type { SearchQuery } from './search-types.ts';
 
 interface Waiter {
@@ -71,7 +72,11 @@ export class MessageWaiter {
 
   #onNew(message: MessageSummary): void {
     for (const group of [...this.#groups.values()]) {
-      if (group.query !== null && !this.#mailbox.matches(message.id, group.query)) continue;
+      if (group.query !== null) {
+        const inMemory = matchesInMemory(group.query, message);
+        const matches = inMemory ?? this.#mailbox.matches(message.id, group.query);
+        if (!matches) continue;
+      }
       for (const waiter of [...group.waiters]) waiter.resolve(message);
     }
   }
