@@ -13,6 +13,7 @@ import { MessageWaiter } from './mail/message-waiter.ts';
 import { indexUnindexed } from './mail/reindex.ts';
 import { attachEventHub } from './realtime/event-hub.ts';
 import { createLog, type Log } from './log/log.ts';
+import { PublicIds } from './mail/mail-ids.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
 import { Mailbox } from './mail/mailbox.ts';
 import { RuntimeStats } from './mail/runtime-stats.ts';
@@ -80,14 +81,15 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
     cleanups.push(() => parser.close());
     const bus = new EventBus((error, event) => log.error(`a ${event.type} listener failed`, error));
     const stats = new RuntimeStats(now());
-    const ingest = new MailIngest({ writer, parser, bus, stats, log, now });
+    const ids = new PublicIds();
+    const ingest = new MailIngest({ writer, parser, bus, stats, log, ids, now });
     // Messages a crash left unindexed (stored, answered 250, not yet parsed) are indexed first;
     // API requests wait for it (ingest.settled), so every 250'd message is listed again.
     ingest.hold(indexUnindexed(reads, ingest, log));
     const tls = await loadTlsMaterial(config.smtp.tls, config.storage.database, config.smtp.hostname);
 
     const chaos = new ChaosTriggers(config.smtp.chaosEnabled);
-    const smtp = await startSmtp({ config: config.smtp, chaos, tls, ingest, bus, log, stats, now });
+    const smtp = await startSmtp({ config: config.smtp, chaos, tls, ingest, bus, log, stats, ids, now });
     cleanups.push(async () => {
       await smtp.close(deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       // Finish indexing what was accepted, so nothing is left for the next start to do.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 22 base-62 characters: the length and alphabet of Mailpit's shortuuid IDs. */
@@ -9,20 +9,40 @@ const TIME_DIGITS = 8;
 const UNBIASED_LIMIT = 248;
 
 /**
- * A public ID for a message or SMTP session: 8 characters of the time, then 14 random ones
- * (83 bits). Leading with the time keeps SQLite's unique index on IDs append-mostly, which
- * measured 17% cheaper per stored message than fully random IDs (scratch benchmark, 2 KB mail).
+ * Random bytes are drawn 4 KiB at a time: one randomFillSync call per ~250 IDs instead of one
+ * per ID (the per-call cost showed as 7 µs per message in a 2 KB ingest profile).
  */
-export function newPublicId(now: number): string {
-  let id = '';
-  for (let rest = Math.floor(now), i = 0; i < TIME_DIGITS; i++, rest = Math.floor(rest / 62)) {
-    id = ALPHABET[rest % 62] + id;
-  }
-  while (id.length < LENGTH) {
-    for (const byte of randomBytes(24)) {
-      if (byte < UNBIASED_LIMIT) id += ALPHABET[byte % 62];
-      if (id.length === LENGTH) break;
+class RandomBytes {
+  readonly #pool = Buffer.allocUnsafe(4096);
+  #offset = this.#pool.length;
+
+  next(): number {
+    if (this.#offset === this.#pool.length) {
+      randomFillSync(this.#pool);
+      this.#offset = 0;
     }
+    return this.#pool[this.#offset++] as number;
   }
-  return id;
+}
+
+/** Makes public IDs for messages and SMTP sessions; one per app (no module state). */
+export class PublicIds {
+  readonly #random = new RandomBytes();
+
+  /**
+   * 8 characters of the time, then 14 random ones (83 bits). Leading with the time keeps SQLite's
+   * unique index on IDs append-mostly, which measured 17% cheaper per stored message than fully
+   * random IDs (scratch benchmark, 2 KB mail).
+   */
+  next(now: number): string {
+    let id = '';
+    for (let rest = Math.floor(now), i = 0; i < TIME_DIGITS; i++, rest = Math.floor(rest / 62)) {
+      id = ALPHABET[rest % 62] + id;
+    }
+    while (id.length < LENGTH) {
+      const byte = this.#random.next();
+      if (byte < UNBIASED_LIMIT) id += ALPHABET[byte % 62];
+    }
+    return id;
+  }
 }

@@ -6,7 +6,7 @@ import type { SessionWrite, WriteOp } from '../store/store-types.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
 import type { Envelope, MailAddress, MessageSummary, ParsedSummary } from './mail-types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { newPublicId } from './mail-ids.ts';
+import type { PublicIds } from './mail-ids.ts';
 import { tagsForMessage } from './message-tags.ts';
 import type { RuntimeStats } from './runtime-stats.ts';
 
@@ -23,6 +23,7 @@ export interface IngestDeps {
   readonly bus: EventBus;
   readonly stats: RuntimeStats;
   readonly log: Log;
+  readonly ids: PublicIds;
   readonly now: () => number;
 }
 
@@ -62,7 +63,7 @@ export class MailIngest {
   /** Commits the message; rejects only if it could not be stored (the SMTP layer answers 451). */
   async accept(incoming: IncomingMessage): Promise<Accepted> {
     const createdAt = this.#deps.now();
-    const id = newPublicId(createdAt);
+    const id = this.#deps.ids.next(createdAt);
     const stored: StoredMessage = {
       id,
       createdAt,

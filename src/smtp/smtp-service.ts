@@ -12,7 +12,7 @@ import type { ListenAddress, SmtpConfig } from '../config/config-types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Log } from '../log/log.ts';
 import type { MailIngest } from '../mail/mail-ingest.ts';
-import { newPublicId } from '../mail/mail-ids.ts';
+import type { PublicIds } from '../mail/mail-ids.ts';
 import type { TranscriptLine } from '../mail/mail-types.ts';
 import type { RuntimeStats } from '../mail/runtime-stats.ts';
 import { checkCredentials } from './smtp-auth.ts';
@@ -30,6 +30,7 @@ export interface SmtpDeps {
   readonly bus: EventBus;
   readonly log: Log;
   readonly stats: RuntimeStats;
+  readonly ids: PublicIds;
   readonly now: () => number;
 }
 
@@ -102,7 +103,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
 
     onConnect(session, callback) {
       const recorder = new SessionRecorder({
-        id: newPublicId(deps.now()),
+        id: deps.ids.next(deps.now()),
         startedAt: deps.now(),
         listener: name,
         clientAddress: session.remoteAddress,
