@@ -7,7 +7,7 @@ import {
   type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
-import type { ChaosStage, ChaosTriggers } from '../chaos/chaos-triggers.ts';
+import type { ChaosTriggers } from '../chaos/chaos-triggers.ts';
 import type { ListenAddress, SmtpConfig } from '../config/config-types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Log } from '../log/log.ts';
@@ -17,6 +17,7 @@ import type { TranscriptLine } from '../mail/mail-types.ts';
 import type { RuntimeStats } from '../mail/runtime-stats.ts';
 import { checkCredentials } from './smtp-auth.ts';
 import { readMessage, toEnvelope } from './smtp-data.ts';
+import { later, SmtpChaos } from './smtp-chaos.ts';
 import { smtpError } from './smtp-errors.ts';
 import { SessionRecorder } from './smtp-session-recorder.ts';
 import type { TlsMaterial } from './smtp-tls.ts';
@@ -77,6 +78,8 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     if (line) deps.bus.publish({ type: 'smtp.line', sessionId: connection.recorder.id, line });
   };
 
+  const chaos = new SmtpChaos(deps.chaos, (cid, text) => addLine(cid, '*', text));
+
   const servers: { server: SMTPServer; name: BoundListener['name']; implicitTls: boolean }[] = [];
   const findConnection = (cid: string) => {
     for (const { server } of servers) for (const c of server.connections) if (c.id === cid) return c;
@@ -114,7 +117,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       connections.set(session.id, { recorder, watchdog, inFlight: null, delivered: 0 });
       addLine(session.id, '*', `connected from ${session.remoteAddress}:${session.remotePort} (${name})`);
       log.debug(`smtp session ${recorder.id} from ${session.remoteAddress}:${session.remotePort} (${name})`);
-      withChaos(session.id, 'Connect', callback);
+      chaos.gate(session.id, 'Connect', callback);
     },
 
     onSecure(socket, session, callback) {
@@ -127,7 +130,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     },
 
     onAuth(auth, session, callback) {
-      const fault = chaosFault(session.id, 'Authentication');
+      const fault = chaos.fault(session.id, 'Authentication');
       if (fault) {
         // A delay alone still checks the credentials afterwards; an error code answers instead.
         return later(fault.delayMs, () =>
@@ -141,11 +144,11 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       if (config.requireStarttls && !session.secure) {
         return callback(smtpError(530, 'Must issue a STARTTLS command first'));
       }
-      withChaos(session.id, 'Sender', callback);
+      chaos.gate(session.id, 'Sender', callback);
     },
 
     onRcptTo(_address, session, callback) {
-      withChaos(session.id, 'Recipient', callback);
+      chaos.gate(session.id, 'Recipient', callback);
     },
 
     onData(stream, session, callback) {
@@ -208,7 +211,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       throw smtpError(552, 'Message too big');
     }
     connection.recorder.update({ helo: session.hostNameAppearsAs || '' });
-    const fault = chaosFault(session.id, 'Data');
+    const fault = chaos.fault(session.id, 'Data');
     if (fault) {
       await new Promise<void>((resolve) => later(fault.delayMs, resolve));
       // A chaos failure at DATA stores nothing, like a real server refusing the message.
@@ -232,22 +235,6 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       });
       throw smtpError(451, 'Could not store the message; try again later');
     }
-  }
-
-  /** The fault chaos injects at this stage, if any (also noted in the transcript). */
-  function chaosFault(cid: string, stage: ChaosStage): { error: Error | null; delayMs: number } | null {
-    const decision = deps.chaos.decide(stage);
-    if (decision.errorCode === null && decision.delayMs === 0) return null;
-    const what = decision.errorCode === null ? '' : ` answers ${decision.errorCode}`;
-    addLine(cid, '*', `chaos: ${stage}${what}${decision.delayMs ? ` after ${decision.delayMs} ms` : ''}`);
-    const error =
-      decision.errorCode === null ? null : smtpError(decision.errorCode, `Chaos: ${stage} failure`);
-    return { error, delayMs: decision.delayMs };
-  }
-
-  function withChaos(cid: string, stage: ChaosStage, callback: (error?: Error | null) => void): void {
-    const fault = chaosFault(cid, stage);
-    later(fault?.delayMs ?? 0, () => callback(fault?.error ?? null));
   }
 
   function onCommandTimeout(cid: string): void {
@@ -295,15 +282,6 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       await Promise.all([...sessionWrites]);
     },
   };
-}
-
-/**
- * Runs `run` after `ms`, and never synchronously: smtp-server's own handlers answer with
- * setImmediate, and a synchronous RCPT answer stalled the next pipelined command.
- */
-function later(ms: number, run: () => void): void {
-  if (ms === 0) setImmediate(run);
-  else setTimeout(run, ms);
 }
 
 function listen(server: SMTPServer, address: ListenAddress): Promise<number> {

@@ -1,0 +1,51 @@
+import type { ChaosStage, ChaosTriggers } from '../chaos/chaos-triggers.ts';
+import { smtpError } from './smtp-errors.ts';
+
+export interface ChaosFault {
+  /** The reply to give instead of going on, or null when the stage is only delayed. */
+  readonly error: Error | null;
+  readonly delayMs: number;
+}
+
+/**
+ * Applies the chaos triggers (DESIGN.md §3.2) to SMTP handler callbacks and notes each injected
+ * fault in the session's transcript through `note`.
+ */
+export class SmtpChaos {
+  readonly #chaos: ChaosTriggers;
+  readonly #note: (connectionId: string, text: string) => void;
+
+  constructor(chaos: ChaosTriggers, note: (connectionId: string, text: string) => void) {
+    this.#chaos = chaos;
+    this.#note = note;
+  }
+
+  /** The fault to inject at this stage for this connection, if any. */
+  fault(connectionId: string, stage: ChaosStage): ChaosFault | null {
+    const decision = this.#chaos.decide(stage);
+    if (decision.errorCode === null && decision.delayMs === 0) return null;
+    const what = decision.errorCode === null ? '' : ` answers ${decision.errorCode}`;
+    this.#note(
+      connectionId,
+      `chaos: ${stage}${what}${decision.delayMs ? ` after ${decision.delayMs} ms` : ''}`,
+    );
+    const error =
+      decision.errorCode === null ? null : smtpError(decision.errorCode, `Chaos: ${stage} failure`);
+    return { error, delayMs: decision.delayMs };
+  }
+
+  /** Calls back as smtp-server expects: with the injected error, or with none, after any delay. */
+  gate(connectionId: string, stage: ChaosStage, callback: (error?: Error | null) => void): void {
+    const fault = this.fault(connectionId, stage);
+    later(fault?.delayMs ?? 0, () => callback(fault?.error ?? null));
+  }
+}
+
+/**
+ * Runs `run` after `ms`, and never synchronously: smtp-server's own handlers answer with
+ * setImmediate, and a synchronous RCPT answer stalled the next pipelined command.
+ */
+export function later(ms: number, run: () => void): void {
+  if (ms === 0) setImmediate(run);
+  else setTimeout(run, ms);
+}
