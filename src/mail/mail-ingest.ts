@@ -2,7 +2,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Log } from '../log/log.ts';
 import type { SummaryParser } from '../parse/parse-pool.ts';
 import type { SummaryResult } from '../parse/parse-summary.ts';
-import type { SessionWrite, WriteOp } from '../store/store-types.ts';
+import type { SessionWrite, UnindexedMessage, WriteOp } from '../store/store-types.ts';
 import type { StoreWriter } from '../store/store-writer.ts';
 import type { Envelope, MailAddress, MessageSummary, ParsedSummary } from './mail-types.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -64,7 +64,7 @@ export class MailIngest {
   async accept(incoming: IncomingMessage): Promise<Accepted> {
     const createdAt = this.#deps.now();
     const id = this.#deps.ids.next(createdAt);
-    const stored: StoredMessage = {
+    const stored: UnindexedMessage = {
       id,
       createdAt,
       raw: incoming.raw,
@@ -84,7 +84,7 @@ export class MailIngest {
   }
 
   /** Indexes a message committed earlier but never indexed (see reindex.ts). */
-  indexLate(stored: StoredMessage): Promise<void> {
+  indexLate(stored: UnindexedMessage): Promise<void> {
     return this.#track(this.#index(stored, this.#deps.parser.parse(stored.raw)));
   }
 
@@ -106,7 +106,7 @@ export class MailIngest {
     return this.#commits.submit({ kind: 'session', session }).then(() => undefined);
   }
 
-  async #index(stored: StoredMessage, parsing: Promise<SummaryResult>): Promise<void> {
+  async #index(stored: UnindexedMessage, parsing: Promise<SummaryResult>): Promise<void> {
     const parsed = await parsing;
     const summary = withEnvelope(parsed.summary, stored.envelope, parsed.problem !== null);
     const tags = tagsForMessage(parsed.xTags, [...summary.to, ...summary.cc, ...summary.bcc]);
@@ -141,15 +141,6 @@ export class MailIngest {
     void tracked.finally(() => this.#indexing.delete(tracked));
     return tracked;
   }
-}
-
-/** A message as committed in step 1, with what step 2 needs. */
-export interface StoredMessage {
-  readonly id: string;
-  readonly createdAt: number;
-  readonly raw: Buffer;
-  readonly envelope: Envelope;
-  readonly sessionId: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MessageSummary } from './mail-types.ts';
+import { splitCjk, TOKEN } from './search-tokens.ts';
 import type { SearchQuery, SearchTerm, TextField } from './search-types.ts';
 
 /**
@@ -80,12 +81,9 @@ function fieldTexts(field: TextField, m: MessageSummary): string[] | undefined {
   }
 }
 
-const CJK = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
-const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
-
 /** unicode61 with remove_diacritics 2: lower case, marks removed, CJK one character a token. */
 function tokens(text: string): string[] {
-  const folded = text.replace(CJK, ' $1 ').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const folded = splitCjk(text).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   return folded.match(TOKEN) ?? [];
 }
 

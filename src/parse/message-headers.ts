@@ -1,13 +1,14 @@
+import { splitHeaderBlock, unfoldHeaderLines } from './header-block.ts';
+
 /**
  * The top-level header fields of a raw message as Mailpit's /headers returns them (Go's
  * mail.Header): canonical names ("Content-Type", "Message-Id"), each with every value in order,
  * unfolded but not decoded.
  */
 export function readHeaders(raw: Buffer): Record<string, string[]> {
-  const end = headerEnd(raw);
-  const block = raw.toString('utf8', 0, end).replace(/\r?\n(?=[ \t])/g, '');
+  const { headerEnd } = splitHeaderBlock(raw);
   const headers: Record<string, string[]> = {};
-  for (const line of block.split(/\r?\n/)) {
+  for (const line of unfoldHeaderLines(raw.toString('utf8', 0, headerEnd))) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = canonicalName(line.slice(0, colon).trim());
@@ -23,14 +24,4 @@ function canonicalName(name: string): string {
   return name
     .toLowerCase()
     .replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
-}
-
-/** mailparser's default limit for a header block (1 MiB). */
-const MAX_HEADER_BYTES = 1024 * 1024;
-
-function headerEnd(raw: Buffer): number {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const candidates = [crlf, lf].filter((i) => i >= 0);
-  return Math.min(candidates.length > 0 ? Math.min(...candidates) : raw.length, MAX_HEADER_BYTES);
 }

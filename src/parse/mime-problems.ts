@@ -1,3 +1,5 @@
+import { splitHeaderBlock, unfoldHeaderLines } from './header-block.ts';
+
 /**
  * Structural problems mailparser tolerates silently but a user debugging their mailer wants to
  * see: a body with no header section, multipart without a boundary, a boundary that never
@@ -5,8 +7,8 @@
  * Returns a sentence for the first problem found, or null.
  */
 export function findMimeProblem(raw: Buffer): string | null {
-  const { header, bodyStart } = splitHeader(raw);
-  const lines = unfold(header);
+  const { headerEnd, bodyStart } = splitHeaderBlock(raw);
+  const lines = unfoldHeaderLines(raw.toString('latin1', 0, headerEnd));
   const first = lines[0] ?? '';
   if (!/^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(first)) {
     return 'no header section: the message does not start with a "Name: value" header line';
@@ -23,25 +25,4 @@ export function findMimeProblem(raw: Buffer): string | null {
   if (body.indexOf(`--${value}`) === -1) return `multipart boundary "${value}" never appears in the body`;
   if (body.indexOf(`--${value}--`) === -1) return `multipart body is not closed with "--${value}--"`;
   return null;
-}
-
-/** mailparser's own default limit for one header block (maxHeadSize). */
-const MAX_HEADER_BYTES = 1024 * 1024;
-
-function splitHeader(raw: Buffer): { header: string; bodyStart: number } {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  if (crlf === -1 && lf === -1) {
-    return {
-      header: raw.toString('latin1', 0, Math.min(raw.length, MAX_HEADER_BYTES)),
-      bodyStart: raw.length,
-    };
-  }
-  if (lf === -1 || (crlf !== -1 && crlf < lf))
-    return { header: raw.toString('latin1', 0, crlf), bodyStart: crlf + 4 };
-  return { header: raw.toString('latin1', 0, lf), bodyStart: lf + 2 };
-}
-
-function unfold(header: string): string[] {
-  return header.replace(/\r?\n(?=[ \t])/g, '').split(/\r?\n/);
 }

@@ -88,10 +88,6 @@ export class MailWrites {
     return true;
   }
 
-  markRead(id: string): void {
-    this.#sql.markRead.run(id);
-  }
-
   /**
    * Writes a session's row only when it is new or its state changed (a pipelined session
    * delivers many messages with the same state), then its new transcript lines as one chunk.
@@ -191,6 +187,5 @@ function prepare(db: Db) {
       WHERE seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?)`),
 
     stats: db.prepare('SELECT total, sessions FROM mailbox_stats WHERE one = 1'),
-    markRead: db.prepare('UPDATE messages SET read = 1 WHERE id = ? AND read = 0'),
   };
 }

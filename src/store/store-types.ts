@@ -32,7 +32,7 @@ export type WriteOp =
   | { readonly kind: 'index'; readonly index: MessageIndex }
   | { readonly kind: 'session'; readonly session: SessionWrite };
 
-/** A committed message that still has to be indexed (after a crash, or from before migration 002). */
+/** A committed message still to be indexed: just accepted, left by a crash, or from before migration 002. */
 export interface UnindexedMessage {
   readonly id: string;
   readonly createdAt: number;

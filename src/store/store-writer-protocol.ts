@@ -10,7 +10,6 @@ export interface WriterInit {
 
 export type WriterCall =
   | { readonly call: 'writeBatch'; readonly ops: readonly WriteOp[] }
-  | { readonly call: 'markRead'; readonly messageId: string }
   | { readonly call: 'delete'; readonly selection: Selection }
   | { readonly call: 'setRead'; readonly selection: Selection; readonly read: boolean }
   | { readonly call: 'setTags'; readonly ids: readonly string[]; readonly tags: readonly string[] }

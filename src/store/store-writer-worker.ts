@@ -20,8 +20,6 @@ function run(call: WriterCall): unknown {
   switch (call.call) {
     case 'writeBatch':
       return writes.writeBatch(call.ops);
-    case 'markRead':
-      return writes.markRead(call.messageId);
     case 'delete':
       return mailbox.delete(call.selection);
     case 'setRead':
