@@ -5,6 +5,7 @@ import { sizeLabel } from './mail.ts';
 import type { BenchOptions } from './options.ts';
 import {
   ms,
+  probeParameters,
   otherCpuText,
   plain,
   thousands,
@@ -121,10 +122,7 @@ export function latencyResult(
   ];
   const row: TableRow = {
     scenario: m.label,
-    parameters:
-      `${options.probes} probes` +
-      (m.mode === 'idle' ? '' : `, ${options.connections} load conns`) +
-      (load.length > 0 ? ` (${thousands(median(load))} msg/s)` : ''),
+    parameters: probeParameters(options.probes, m.mode, options.connections, load),
     runs: 'p99 ' + runs.map((r) => fine(r.latencyMs.p99)).join(' / ') + ' ms',
     result:
       `p50 ${fine(pooled.p50)} ms, p99 ${fine(pooled.p99)} ms, min ${fine(pooled.min)}, max ${fine(pooled.max)} ms` +

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CpuShare } from './cpu.ts';
 import { REPO_ROOT } from './server.ts';
+import { median } from './stats.ts';
 
 export interface Environment {
   readonly node: string;
@@ -145,4 +146,18 @@ export function cpuText(cpu: CpuShare): string {
 /** A run as JSON-friendly data (typed arrays are left out by the callers). */
 export function plain(run: object): Record<string, unknown> {
   return { ...run };
+}
+
+/** "200 probes, 10 load conns (1,000 msg/s)": the parameters column of a probe scenario. */
+export function probeParameters(
+  probes: number,
+  mode: string,
+  connections: number,
+  loadRates: readonly number[],
+): string {
+  return (
+    `${probes} probes` +
+    (mode === 'idle' ? '' : `, ${connections} load conns`) +
+    (loadRates.length > 0 ? ` (${thousands(median(loadRates))} msg/s)` : '')
+  );
 }

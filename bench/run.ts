@@ -6,7 +6,7 @@
  */
 import { waitForQuiet, type CpuShare, type Quiet } from './cpu.ts';
 import { latencyResult, waitersResult, type LatencyMode } from './latency-results.ts';
-import { latencyRun, waitersRun, type LatencyRun, type WaitersRun } from './latency-scenarios.ts';
+import { latencyRun, waitersRun } from './latency-scenarios.ts';
 import { TIMELINE_MS } from './load.ts';
 import { buildTemplate, sizeLabel } from './mail.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
@@ -16,6 +16,7 @@ import {
   environment,
   formatTable,
   ms,
+  probeParameters,
   otherCpuText,
   plain,
   save,
@@ -46,6 +47,30 @@ async function quietBefore(options: BenchOptions): Promise<Quiet | null> {
     log(`  machine still busy (${quiet.busyPercent}% of a core) after ${quiet.waitedMs} ms; running anyway`);
   }
   return quiet;
+}
+
+/**
+ * Runs a scenario `options.runs` times, each on a fresh server after waiting for a quiet machine:
+ * logs the run, collects it (CPU accounting) and its one-line description, and marks how quiet
+ * the machine was.
+ */
+async function repeat<T extends { readonly quietBefore?: Quiet }>(
+  options: BenchOptions,
+  label: string,
+  once: () => Promise<T>,
+  collect: (run: T) => void,
+  describe: (run: T) => string,
+): Promise<T[]> {
+  const runs: T[] = [];
+  for (let r = 1; r <= options.runs; r++) {
+    log(`${label}: run ${r}/${options.runs}`);
+    const quiet = await quietBefore(options);
+    const run = await once();
+    collect(run);
+    log(`  ${describe(run)}`);
+    runs.push(quiet ? { ...run, quietBefore: quiet } : run);
+  }
+  return runs;
 }
 
 async function main(): Promise<number> {
@@ -112,26 +137,22 @@ async function main(): Promise<number> {
   if (options.only.has('ingest')) {
     for (const [i, size] of options.sizes.entries()) {
       const messages = options.messages[i] as number;
-      const runs: IngestRun[] = [];
-      for (let r = 1; r <= options.runs; r++) {
-        log(
-          `ingest ${sizeLabel(size)}: run ${r}/${options.runs}, ${messages} messages × ${options.connections} connections`,
-        );
-        const quiet = await quietBefore(options);
-        const run = await ingestRun({
-          size,
-          messages,
-          connections: options.connections,
-          warmup: options.warmup,
-          serverArgs: options.serverArgs,
-        });
-        collect(run);
-        log(
-          `  ${thousands(run.messagesPerSecond)} msg/s, ${run.megabytesPerSecond} MB/s, ${run.errors} errors, ` +
-            `visible ${run.total}/${run.accepted}, ${cpuText(run.cpu)}`,
-        );
-        runs.push(quiet ? { ...run, quietBefore: quiet } : run);
-      }
+      const runs = await repeat(
+        options,
+        `ingest ${sizeLabel(size)}, ${messages} messages × ${options.connections} connections`,
+        () =>
+          ingestRun({
+            size,
+            messages,
+            connections: options.connections,
+            warmup: options.warmup,
+            serverArgs: options.serverArgs,
+          }),
+        collect,
+        (run) =>
+          `${thousands(run.messagesPerSecond)} msg/s, ${run.megabytesPerSecond} MB/s, ${run.errors} errors, ` +
+          `visible ${run.total}/${run.accepted}, ${cpuText(run.cpu)}`,
+      );
       const [record, row] = ingestResult(size, messages, runs, options, env);
       add(record, row);
     }
@@ -146,30 +167,26 @@ async function main(): Promise<number> {
       modes.push({ mode: 'paced', label: `visible after 250, at ${thousands(options.probeRate)} msg/s` });
     }
     for (const m of modes) {
-      const runs: VisibilityRun[] = [];
-      for (let r = 1; r <= options.runs; r++) {
-        log(`${m.label}: run ${r}/${options.runs}, ${options.probes} probes`);
-        const quiet = await quietBefore(options);
-        const run = await visibilityRun({
-          mode: m.mode,
-          size: PROBE_SIZE,
-          probes: options.probes,
-          connections: options.connections,
-          warmup: options.warmup,
-          rate: options.probeRate,
-          serverArgs: options.serverArgs,
-        });
-        collect(run);
-        log(
-          `  p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms, ` +
-            `${run.retried} needed a retry, ${run.notVisible} not visible` +
-            (run.loadMessagesPerSecond === null
-              ? ''
-              : `, load ${thousands(run.loadMessagesPerSecond)} msg/s`) +
-            `, ${cpuText(run.cpu)}`,
-        );
-        runs.push(quiet ? { ...run, quietBefore: quiet } : run);
-      }
+      const runs = await repeat(
+        options,
+        `${m.label}, ${options.probes} probes`,
+        () =>
+          visibilityRun({
+            mode: m.mode,
+            size: PROBE_SIZE,
+            probes: options.probes,
+            connections: options.connections,
+            warmup: options.warmup,
+            rate: options.probeRate,
+            serverArgs: options.serverArgs,
+          }),
+        collect,
+        (run) =>
+          `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms, ` +
+          `${run.retried} needed a retry, ${run.notVisible} not visible` +
+          (run.loadMessagesPerSecond === null ? '' : `, load ${thousands(run.loadMessagesPerSecond)} msg/s`) +
+          `, ${cpuText(run.cpu)}`,
+      );
       const [record, row] = visibilityResult(m, runs, options, env);
       add(record, row);
     }
@@ -185,53 +202,49 @@ async function main(): Promise<number> {
     }
   }
   for (const m of latencyModes) {
-    const runs: LatencyRun[] = [];
-    for (let r = 1; r <= options.runs; r++) {
-      log(`${m.label}: run ${r}/${options.runs}, ${options.probes} probes`);
-      const quiet = await quietBefore(options);
-      const run = await latencyRun({
-        kind: m.kind,
-        mode: m.mode,
-        size: PROBE_SIZE,
-        probes: options.probes,
-        connections: options.connections,
-        warmup: options.warmup,
-        rate: options.probeRate,
-        serverArgs: options.serverArgs,
-      });
-      collect(run);
-      log(
-        `  p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, min ${run.latencyMs.min} ms, ` +
-          `max ${run.latencyMs.max} ms, ${run.missing} missing` +
-          (run.events ? `, events ${run.events.announced}/${run.events.expected}` : '') +
-          (run.loadMessagesPerSecond === null ? '' : `, load ${thousands(run.loadMessagesPerSecond)} msg/s`) +
-          `, ${cpuText(run.cpu)}`,
-      );
-      runs.push(quiet ? { ...run, quietBefore: quiet } : run);
-    }
+    const runs = await repeat(
+      options,
+      `${m.label}, ${options.probes} probes`,
+      () =>
+        latencyRun({
+          kind: m.kind,
+          mode: m.mode,
+          size: PROBE_SIZE,
+          probes: options.probes,
+          connections: options.connections,
+          warmup: options.warmup,
+          rate: options.probeRate,
+          serverArgs: options.serverArgs,
+        }),
+      collect,
+      (run) =>
+        `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, min ${run.latencyMs.min} ms, ` +
+        `max ${run.latencyMs.max} ms, ${run.missing} missing` +
+        (run.events ? `, events ${run.events.announced}/${run.events.expected}` : '') +
+        (run.loadMessagesPerSecond === null ? '' : `, load ${thousands(run.loadMessagesPerSecond)} msg/s`) +
+        `, ${cpuText(run.cpu)}`,
+    );
     const [record, row] = latencyResult(m, runs, options, env);
     add(record, row);
   }
 
   if (options.only.has('wait') && options.waiters > 0) {
-    const runs: WaitersRun[] = [];
-    for (let r = 1; r <= options.runs; r++) {
-      log(`${options.waiters} waits released at once: run ${r}/${options.runs}`);
-      const quiet = await quietBefore(options);
-      const run = await waitersRun({
-        waiters: options.waiters,
-        size: PROBE_SIZE,
-        connections: options.connections,
-        warmup: options.warmup,
-        serverArgs: options.serverArgs,
-      });
-      collect(run);
-      log(
-        `  p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms, ` +
-          `${run.released}/${run.waiters} released, burst ${run.burstMs} ms, ${cpuText(run.cpu)}`,
-      );
-      runs.push(quiet ? { ...run, quietBefore: quiet } : run);
-    }
+    const runs = await repeat(
+      options,
+      `${options.waiters} waits released at once`,
+      () =>
+        waitersRun({
+          waiters: options.waiters,
+          size: PROBE_SIZE,
+          connections: options.connections,
+          warmup: options.warmup,
+          serverArgs: options.serverArgs,
+        }),
+      collect,
+      (run) =>
+        `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, max ${run.latencyMs.max} ms, ` +
+        `${run.released}/${run.waiters} released, burst ${run.burstMs} ms, ${cpuText(run.cpu)}`,
+    );
     const [record, row] = waitersResult(runs, options, env);
     add(record, row);
   }
@@ -440,10 +453,7 @@ function visibilityResult(
   const targetText = 'first GET finds it';
   const row: TableRow = {
     scenario: m.label,
-    parameters:
-      `${options.probes} probes` +
-      (m.mode === 'idle' ? '' : `, ${options.connections} load conns`) +
-      (load.length > 0 ? ` (${thousands(median(load))} msg/s)` : ''),
+    parameters: probeParameters(options.probes, m.mode, options.connections, load),
     runs: 'p99 ' + runs.map((r) => ms(r.latencyMs.p99)).join(' / ') + ' ms',
     result:
       `p50 ${ms(pooled.p50)} ms, p99 ${ms(pooled.p99)} ms, max ${ms(pooled.max)} ms; ` +
