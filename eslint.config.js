@@ -10,6 +10,7 @@ const confined = {
   'better-sqlite3': 'src/store',
   ws: 'src/realtime',
   selfsigned: 'src/smtp',
+  nodemailer: 'src/outbound',
 };
 
 const restrict = (libs) => [

@@ -12,6 +12,7 @@ import { MailboxChanges } from './mail/mailbox-changes.ts';
 import { MessageWaiter } from './mail/message-waiter.ts';
 import { indexUnindexed } from './mail/reindex.ts';
 import { attachEventHub } from './realtime/event-hub.ts';
+import { startAuth } from './auth/auth-setup.ts';
 import { createLog, type Log } from './log/log.ts';
 import { PublicIds } from './mail/mail-ids.ts';
 import { MailIngest } from './mail/mail-ingest.ts';
@@ -113,14 +114,35 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       memoryBytes: () => process.memoryUsage.rss(),
     };
     const api = inboxRoutes({ mailbox, changes, waiter, ingest, chaos, info });
+    let bound: { url: string; port: number } | null = null;
+    const whenBound = () => {
+      if (!bound) throw new Error('the HTTP listener is not bound yet');
+      return bound;
+    };
+    const auth = config.auth.enabled
+      ? startAuth({
+          config,
+          log,
+          databaseFile: database.file,
+          temporaryDatabase: database.temporary,
+          smtpPort: smtp.listeners.find((l) => l.name === 'smtp')?.port ?? 0,
+          httpUrl: () => whenBound().url,
+          httpPort: () => whenBound().port,
+        })
+      : null;
+    // Before the SMTP cleanup and the HTTP one inserted below, so it runs after both (cleanups run
+    // in reverse): no request can reach a closed auth store.
+    if (auth) cleanups.splice(cleanups.length - 1, 0, () => auth.close());
     const httpApp = createHttpApp({
       config: config.http,
       log,
       api,
       view: viewRoutes(mailbox, changes, () => Promise.all([ingest.settled(), changes.settled()])),
       ready: () => !stopping,
+      ...(auth ? { auth: auth.routes } : {}),
     });
     const http = await startHttp(httpApp, config.http.listen, config.http.webroot);
+    bound = { url: http.url, port: http.port };
     const credentials = config.http.credentials;
     const hub = attachEventHub(http.server, {
       path: `${config.http.webroot}api/events`,

@@ -1,6 +1,6 @@
 import { OPTIONS, type OptionSpec } from './config-options.ts';
 
-const GROUPS: readonly OptionSpec['group'][] = ['SMTP', 'HTTP', 'Storage', 'General'];
+const GROUPS: readonly OptionSpec['group'][] = ['SMTP', 'HTTP', 'Storage', 'Auth', 'General'];
 
 /** `--help` text, generated from the option table so it cannot drift from the parser. */
 export function helpText(version: string): string {

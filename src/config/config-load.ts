@@ -12,6 +12,7 @@ import {
   type Parsed,
 } from './config-values.ts';
 import { parseCredentials } from './config-credentials.ts';
+import { buildAuthConfig } from './config-auth.ts';
 
 export const VERSION = '0.1.0';
 
@@ -55,7 +56,7 @@ export function loadConfig(
   }
   for (const [name, value] of fromArgs) raw.set(name, value);
 
-  const built = buildConfig(raw, readText, errors);
+  const built = buildConfig(raw, readText, env.NODE_ENV, errors);
   if (errors.length > 0 || !built) return { kind: 'errors', errors };
   return { kind: 'config', config: deepFreeze(built) };
 }
@@ -124,7 +125,12 @@ function collect<T>(parsed: Parsed<T>, where: string, errors: string[], use: (va
   else errors.push(`${where}: ${parsed.error}`);
 }
 
-function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Config | null {
+function buildConfig(
+  raw: RawValues,
+  readText: ReadText,
+  nodeEnv: string | undefined,
+  errors: string[],
+): Config | null {
   const text = (name: string, fallback: string): string => {
     const given = raw.get(name)?.value;
     return typeof given === 'string' ? given : fallback;
@@ -202,6 +208,8 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
   };
 
   const database = has('database') ? path.resolve(text('database', '')) : null;
+  const auth = buildAuthConfig({ text, flag, has, value }, nodeEnv, errors);
+
   const config: Config = {
     smtp,
     http: {
@@ -215,6 +223,7 @@ function buildConfig(raw: RawValues, readText: ReadText, errors: string[]): Conf
       maxMessages: value('max', 10_000, (s) => parseInteger(s, 0, Number.MAX_SAFE_INTEGER)),
       parseWorkers: value('parse-workers', 1, (s) => parseInteger(s, 0, 16)),
     },
+    auth,
     logLevel: flag('verbose') ? 'verbose' : flag('quiet') ? 'quiet' : 'normal',
   };
   return errors.length > 0 ? null : config;

@@ -3,35 +3,11 @@
  * Flag names follow Mailpit's where Mailpit has the same setting, so users can switch without
  * relearning (DESIGN.md §3.1). Help text and README are generated from / checked against this table.
  */
-export interface OptionSpec {
-  /** Flag name without the leading dashes. */
-  readonly name: string;
-  readonly env: string;
-  /** Boolean options take no value on the command line (`--x`, `--no-x`, `--x=false`). */
-  readonly boolean: boolean;
-  /** Placeholder for the value in help text. */
-  readonly value?: string;
-  /** Default as shown in help; the typed default lives in config-load.ts. */
-  readonly defaultText: string;
-  readonly help: string;
-  readonly group: 'SMTP' | 'HTTP' | 'Storage' | 'General';
-}
+import { option } from './config-option-spec.ts';
+import { AUTH_OPTIONS } from './config-auth-options.ts';
 
-const option = (
-  name: string,
-  group: OptionSpec['group'],
-  defaultText: string,
-  help: string,
-  value?: string,
-): OptionSpec => ({
-  name,
-  env: `CATCHALL_${name.toUpperCase().replace(/-/g, '_')}`,
-  boolean: value === undefined,
-  ...(value === undefined ? {} : { value }),
-  defaultText,
-  help,
-  group,
-});
+export type { OptionSpec } from './config-option-spec.ts';
+import type { OptionSpec } from './config-option-spec.ts';
 
 export const OPTIONS: readonly OptionSpec[] = [
   option(
@@ -126,6 +102,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     'threads that parse messages of 1 MiB and more (0 = parse all on the main thread)',
     'N',
   ),
+  ...AUTH_OPTIONS,
   option('verbose', 'General', 'false', 'log every SMTP session and message'),
   option('quiet', 'General', 'false', 'log errors only'),
 ];

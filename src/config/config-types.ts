@@ -55,12 +55,74 @@ export interface StorageConfig {
   readonly parseWorkers: number;
 }
 
+/** Where auth mail goes when not to the embedded sink (--auth-smtp-url). */
+export interface SmtpUrl {
+  /** smtps: implicit TLS; smtp: STARTTLS when offered. */
+  readonly secure: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string | null;
+  readonly password: string | null;
+}
+
+/** Limits and lifetimes of the auth API (specs/auth.md "Defaults"); times in ms. */
+export interface AuthLimits {
+  readonly codeLength: number;
+  readonly codeTtlMs: number;
+  readonly codeAttempts: number;
+  readonly codeFailuresPerHour: number;
+  readonly codeLockout: number;
+  readonly resendCooldownMs: number;
+  readonly forgotCooldownMs: number;
+  readonly mailsPerDay: number;
+  readonly ipMailBurst: number;
+  readonly ipMailPerHour: number;
+  readonly ipCodeChecks: number;
+  readonly ipCodeWindowMs: number;
+  readonly ipLoginFailures: number;
+  readonly ipLoginBlockMs: number;
+  readonly loginThrottleAfter: number;
+  readonly loginThrottleWaitsMs: readonly number[];
+  readonly loginLockout: number;
+  readonly ipResetFailures: number;
+  readonly ipResetWindowMs: number;
+  readonly resetTtlMs: number;
+  readonly sessionTtlMs: number;
+  readonly sessionIdleMs: number;
+  readonly passwordMin: number;
+  readonly passwordMax: number;
+  readonly maxBodyBytes: number;
+  readonly smtpConnectTimeoutMs: number;
+  readonly smtpGreetingTimeoutMs: number;
+  readonly smtpSocketTimeoutMs: number;
+}
+
+export interface AuthConfig {
+  readonly enabled: boolean;
+  /** null: the embedded sink's own SMTP listener. */
+  readonly smtpUrl: SmtpUrl | null;
+  /** Base of links in mail, without a trailing "/"; null: <this server's HTTP URL>demo. */
+  readonly appUrl: string | null;
+  readonly mailFrom: string;
+  readonly locale: 'en' | 'zh';
+  readonly harness: boolean;
+  /** Browser origins besides our own and the app URL's (CORS with credentials). */
+  readonly allowedOrigins: readonly string[];
+  readonly trustProxyHops: number;
+  /** HMAC key for codes; null: generated (kept beside a persistent database). */
+  readonly codeKey: string | null;
+  /** scrypt cost log2(N): 17 by default; lower only in harness mode. */
+  readonly scryptLn: number;
+  readonly limits: AuthLimits;
+}
+
 export type LogLevel = 'quiet' | 'normal' | 'verbose';
 
 export interface Config {
   readonly smtp: SmtpConfig;
   readonly http: HttpConfig;
   readonly storage: StorageConfig;
+  readonly auth: AuthConfig;
   readonly logLevel: LogLevel;
 }
 

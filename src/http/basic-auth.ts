@@ -19,10 +19,16 @@ export function checkBasicAuth(header: string | undefined, users: ReadonlyMap<st
   return timingSafeEqual(given, wanted) && expected !== undefined;
 }
 
-/** --ui-auth-file: basic auth on everything but the health probes (Mailpit's behaviour). */
+/**
+ * --ui-auth-file: basic auth on everything but the health probes (Mailpit's behaviour) and the
+ * auth API, whose callers are the app under test (it has its own sessions and Authorization use).
+ * An `open` entry ending in "*" is a path prefix.
+ */
 export function basicAuth(users: ReadonlyMap<string, string>, open: readonly string[]): MiddlewareHandler {
+  const isOpen = (path: string) =>
+    open.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p));
   return async (c, next) => {
-    if (open.includes(c.req.path) || checkBasicAuth(c.req.header('authorization'), users)) return next();
+    if (isOpen(c.req.path) || checkBasicAuth(c.req.header('authorization'), users)) return next();
     c.header('WWW-Authenticate', 'Basic realm="catchall"');
     return c.json({ Error: 'authentication required', Code: 'unauthorized' }, 401);
   };

@@ -13,6 +13,8 @@ export interface HttpAppParts {
   readonly api: Hono;
   /** Mounted at <webroot>view (/view/{ID}.html and .txt). */
   readonly view: Hono;
+  /** The auth API, mounted at <webroot>auth; absent with --no-auth. */
+  readonly auth?: Hono;
   /** False once shutdown has begun: /readyz then answers 503 so a load balancer stops sending. */
   readonly ready: () => boolean;
 }
@@ -34,13 +36,22 @@ export function createHttpApp(parts: HttpAppParts): Hono {
     );
   }
   if (parts.config.credentials) {
-    root.use('*', basicAuth(parts.config.credentials, [`${base}/livez`, `${base}/readyz`]));
+    root.use(
+      '*',
+      basicAuth(parts.config.credentials, [
+        `${base}/livez`,
+        `${base}/readyz`,
+        `${base}/auth`,
+        `${base}/auth/*`,
+      ]),
+    );
   }
   const app = webroot === '/' ? root : root.basePath(base);
   app.get('/livez', (c) => c.text('ok'));
   app.get('/readyz', (c) => (parts.ready() ? c.text('ok') : c.text('shutting down', 503)));
   app.route('/api/v1', parts.api);
   app.route('/view', parts.view);
+  if (parts.auth) app.route('/auth', parts.auth);
   root.get(webroot, webPage());
   if (webroot !== '/') {
     // "/mail" → "/mail/", so the page's relative API URLs resolve under the webroot.
