@@ -4,7 +4,7 @@ import type { HttpConfig } from '../config/config-types.ts';
 import type { Log } from '../log/log.ts';
 import { basicAuth } from './basic-auth.ts';
 import { errorHandler } from './http-errors.ts';
-import { webPage } from './web-assets.ts';
+import { demoPage, webPage } from './web-assets.ts';
 
 export interface HttpAppParts {
   readonly config: HttpConfig;
@@ -51,7 +51,11 @@ export function createHttpApp(parts: HttpAppParts): Hono {
   app.get('/readyz', (c) => (parts.ready() ? c.text('ok') : c.text('shutting down', 503)));
   app.route('/api/v1', parts.api);
   app.route('/view', parts.view);
-  if (parts.auth) app.route('/auth', parts.auth);
+  if (parts.auth) {
+    app.route('/auth', parts.auth);
+    app.get('/demo', (c) => c.redirect(`${base}/demo/`, 301));
+    app.get('/demo/*', demoPage());
+  }
   root.get(webroot, webPage());
   if (webroot !== '/') {
     // "/mail" → "/mail/", so the page's relative API URLs resolve under the webroot.
