@@ -24,7 +24,8 @@ export async function jsonInput<T extends z.ZodType>(c: Context, schema: T): Pro
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw validationFailed([{ field: 'body', code: 'json_object_expected' }]);
   }
-  const parsed = schema.safeParse(data);
+  // reportInput: zod 4 leaves `issue.input` out otherwise, and every wrong type would read "required".
+  const parsed = schema.safeParse(data, { reportInput: true });
   if (parsed.success) return parsed.data;
   const errors: FieldError[] = parsed.error.issues.map((issue) => ({
     field: issue.path.join('.') || 'body',
