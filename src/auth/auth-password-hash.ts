@@ -11,6 +11,11 @@ const P = 1;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 const MAX_MEM = 256 * 1024 * 1024;
+/**
+ * At most this many scrypt runs at once: each holds 128 MiB for ~0.3 s at N=2^17, and libuv's four
+ * threads would otherwise let a burst of logins take 512 MiB and every core on a 2-core machine.
+ */
+const MAX_CONCURRENT = 2;
 const FORMAT = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 function derive(password: string, salt: Buffer, ln: number, r: number, p: number): Promise<Buffer> {
@@ -26,6 +31,8 @@ const b64 = (buffer: Buffer) => buffer.toString('base64').replace(/=+$/, '');
 
 export class PasswordHasher {
   private readonly ln: number;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
   /** Hashes cheaper than this do not verify (a harness database used without harness mode). */
   private readonly minLn: number;
   private dummy: Promise<string> | null = null;
@@ -37,7 +44,7 @@ export class PasswordHasher {
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(password, salt, this.ln, R, P);
+    const key = await this.limited(() => derive(password, salt, this.ln, R, P));
     return `$scrypt$ln=${this.ln},r=${R},p=${P}$${b64(salt)}$${b64(key)}`;
   }
 
@@ -48,7 +55,9 @@ export class PasswordHasher {
     const [, ln, r, p, salt, expected] = match.map((m) => m ?? '');
     if (Number(ln) < this.minLn) return false;
     const want = Buffer.from(expected ?? '', 'base64');
-    const key = await derive(password, Buffer.from(salt ?? '', 'base64'), Number(ln), Number(r), Number(p));
+    const key = await this.limited(() =>
+      derive(password, Buffer.from(salt ?? '', 'base64'), Number(ln), Number(r), Number(p)),
+    );
     return key.length === want.length && timingSafeEqual(key, want);
   }
 
@@ -60,6 +69,19 @@ export class PasswordHasher {
     this.warm();
     await this.verify(password, await (this.dummy as Promise<string>));
     return false;
+  }
+
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
+    if (this.running >= MAX_CONCURRENT) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   /** Computes the dummy hash ahead of the first unknown-address login (called at start). */
