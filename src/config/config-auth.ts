@@ -99,16 +99,18 @@ export function buildAuthConfig(
 }
 
 function parseSmtpUrl(s: string): Parsed<SmtpUrl> {
+  // Errors show the URL with its password masked: stderr often ends up in CI logs.
+  const shown = s.replace(/^([^:/]*:\/\/[^:/@]*):.*@/, '$1:***@');
   let url: URL;
   try {
     url = new URL(s);
   } catch {
-    return { ok: false, error: `"${s}" is not a URL (e.g. smtp://user:pass@mail.example:587)` };
+    return { ok: false, error: `"${shown}" is not a URL (e.g. smtp://user:pass@mail.example:587)` };
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     return { ok: false, error: `"${url.protocol}" is not smtp: or smtps:` };
   }
-  if (!url.hostname) return { ok: false, error: `"${s}" has no host` };
+  if (!url.hostname) return { ok: false, error: `"${shown}" has no host` };
   const secure = url.protocol === 'smtps:';
   return {
     ok: true,
