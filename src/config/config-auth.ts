@@ -160,7 +160,13 @@ function parseOriginList(s: string): Parsed<string[]> {
     let origin: string | null = null;
     try {
       const url = new URL(part);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === part.replace(/\/$/, '')) {
+      // The URL parser keeps "*" in a host name: "http://*.example" would parse, yet match nothing.
+      const plainHost = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(url.hostname);
+      if (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        plainHost &&
+        url.origin === part.replace(/\/$/, '')
+      ) {
         origin = url.origin;
       }
     } catch {
