@@ -124,17 +124,21 @@ function parseSmtpUrl(s: string): Parsed<SmtpUrl> {
   };
 }
 
-/** An http(s) URL without query or fragment; the trailing "/" is dropped so paths can be appended. */
+/**
+ * An http(s) URL without credentials, query or fragment (it goes into every mailed link); the
+ * trailing "/" is dropped so paths can be appended.
+ */
 function parseAppUrl(s: string): Parsed<string> {
   try {
     const url = new URL(s);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash) {
+    const plain = !url.search && !url.hash && !url.username && !url.password;
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && plain) {
       return { ok: true, value: url.href.replace(/\/+$/, '') };
     }
   } catch {
     // Reported below with the expected form.
   }
-  return { ok: false, error: `"${s}" is not an http(s) URL without query or fragment` };
+  return { ok: false, error: `"${s}" is not an http(s) URL without credentials, query or fragment` };
 }
 
 function parseMailFrom(s: string): Parsed<string> {
