@@ -251,6 +251,21 @@ describe('the auth API with --auth-harness', () => {
       expect(Object.prototype).not.toHaveProperty('admin');
     });
 
+    it('never answers 500 to deeply nested or odd JSON', async () => {
+      const depth = 5000;
+      const nested = `{"email":"${fresh('deep')}","x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      expect((await app.post('login/code', nested, app.freshIp())).status).toBe(202);
+      const deepValue = `{"email":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      expectProblem(await app.post('login/code', deepValue, app.freshIp()), 400, 'validation_failed');
+      const bom = `\ufeff{"email":"${fresh('bom')}"}`;
+      // RFC 8259 §8.1 lets a parser ignore a byte order mark; the UTF-8 decoder drops it.
+      expect((await app.post('login/code', bom, app.freshIp())).status).toBe(202);
+      const lone = `{"email":"${fresh('lone')}","name":"\\ud800"}`;
+      expect((await app.post('login/code', lone, app.freshIp())).status).toBe(202);
+      const big = `{"email":"${fresh('num')}","n":1e999999}`;
+      expect((await app.post('login/code', big, app.freshIp())).status).toBe(202);
+    });
+
     it('answers wrong field types with 400 validation_failed listing every field', async () => {
       const cases: [string, unknown, { field: string; code: string }[]][] = [
         ['login/code', { email: 42 }, [{ field: 'email', code: 'invalid_type' }]],
@@ -323,6 +338,10 @@ describe('the auth API with --auth-harness', () => {
         ['POST', 'auth/nope'],
         ['GET', 'auth/login'],
         ['DELETE', 'auth/session'],
+        ['GET', 'auth'],
+        ['GET', 'auth/'],
+        ['POST', 'auth/login/'],
+        ['PUT', 'auth/register'],
       ] as const) {
         const res = await app.http(route, { method });
         const body = (await res.json()) as unknown;
