@@ -84,7 +84,7 @@ export class PasswordHasher {
     }
   }
 
-  /** Computes the dummy hash ahead of the first unknown-address login (called at start). */
+  /** Starts computing the dummy hash (at the first login; later calls do nothing). */
   warm(): void {
     this.dummy ??= this.hash(randomBytes(16).toString('hex'));
   }

@@ -81,6 +81,9 @@ export class SessionFlows {
     const email = checks.email('email', input.email);
     const password = checks.existingPassword('password', input.password, passwordPolicy);
     checks.done();
+    // The dummy hash is made at the first login rather than at start, where its 128 MiB and
+    // ~0.3 s of CPU would slow every start of a product that may never see a login.
+    this.deps.hasher.warm();
     return this.loginLock.run(email.key, () => this.checkPassword(email.key, password, client));
   }
 

@@ -40,7 +40,6 @@ export function startAuth(parts: AuthParts): AuthApi {
   const store = new AuthStore(parts.databaseFile, parts.temporaryDatabase);
   const clock = new AdjustableClock();
   const hasher = new PasswordHasher(auth.scryptLn, auth.harness ? 1 : STANDARD_SCRYPT_LN);
-  hasher.warm();
   const send = smtpSender(auth.smtpUrl ? urlTarget(config) : sinkTarget(config, parts.smtpPort));
   const appUrl = () => auth.appUrl ?? `${parts.httpUrl()}demo`;
   const service = new AuthService({
