@@ -56,6 +56,10 @@ try {
     );
   }
   process.stdout.write(`http listening on ${app.httpUrl}\n`);
+  if (config.auth.enabled) {
+    log.info(`auth API: ${app.httpUrl}auth/ (demo pages: ${app.httpUrl}demo/)`);
+    if (config.auth.harness) log.warn('auth harness is on: anyone who can reach the API can move its clock');
+  }
   log.info(`database: ${app.databaseFile}${config.storage.database ? '' : ' (temporary, removed on exit)'}`);
   if (stopSignal) shutDown(app, stopSignal);
 } catch (error) {
