@@ -295,6 +295,17 @@ describe('bad auth values', () => {
     }
   });
 
+  it('refuses a boolean auth setting that is not one, naming where it came from', () => {
+    expect(errors(['--auth-harness=maybe'])).toEqual([expect.stringMatching(/^--auth-harness: "maybe"/)]);
+    expect(errors([], { CATCHALL_AUTH_HARNESS: 'sometimes' })).toEqual([
+      expect.stringMatching(/^CATCHALL_AUTH_HARNESS: "sometimes"/),
+    ]);
+    expect(errors([], { CATCHALL_AUTH: 'disabled' })).toEqual([
+      expect.stringMatching(/^CATCHALL_AUTH: "disabled"/),
+    ]);
+    expect(errors(['--no-auth=true'])).toEqual([expect.stringMatching(/^--no-auth takes no value/)]);
+  });
+
   it('refuses a password minimum above the maximum', () => {
     expect(errors(['--auth-password-min', '40', '--auth-password-max', '20'])).toEqual([
       expect.stringMatching(/--auth-password-min.*--auth-password-max/),
