@@ -126,10 +126,11 @@ export interface LatestMail {
 
 async function answer<T>(res: Response): Promise<Answer<T>> {
   const text = await res.text();
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = text === '' ? null : JSON.parse(text);
   } catch {
+    // Not JSON (e.g. a plain-text error from outside /auth): keep the text for the assertion.
     body = text;
   }
   return { status: res.status, headers: res.headers, body: body as T };
