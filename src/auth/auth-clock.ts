@@ -26,9 +26,11 @@ export class AdjustableClock implements AuthClock {
     return this.frozenAt ?? this.wall() + this.offsetMs;
   }
 
+  /** `offsetMs` is how far this clock is from the wall clock (it grows while frozen). */
   state(): ClockState {
-    const now = this.now();
-    return { now, offsetMs: now - this.wall(), frozen: this.frozenAt !== null };
+    const wall = this.wall();
+    const now = this.frozenAt ?? wall + this.offsetMs;
+    return { now, offsetMs: now - wall, frozen: this.frozenAt !== null };
   }
 
   advance(ms: number): void {

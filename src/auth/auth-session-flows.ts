@@ -63,7 +63,10 @@ export class SessionFlows {
     checks.done();
     // The per-IP block after failed password logins covers every login endpoint.
     const blocked = store.atomic(() => limiter.ipLoginBlock(client.ip));
-    if (blocked) throw refused(blocked);
+    if (blocked) {
+      audit(this.deps, 'code_failed', email.key, client.ip, `login, refused: ${blocked.reason}`);
+      throw refused(blocked);
+    }
     const signedIn = checkCode(this.deps, 'login', email.key, code, client.ip, () => {
       const user = store.accounts.userByEmailKey(email.key);
       if (!user) return null;

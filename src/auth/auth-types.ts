@@ -69,7 +69,6 @@ export type AuthEventType =
   | 'session_created'
   | 'session_revoked'
   | 'email_changed'
-  | 'mail_sent'
   | 'mail_failed';
 
 export interface AuthEvent {
