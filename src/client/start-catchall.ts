@@ -1,5 +1,5 @@
 import { startApp, type RunningApp } from '../app.ts';
-import { loadConfig } from '../config/config-load.ts';
+import { embeddedEnvironment, loadConfig } from '../config/config-load.ts';
 import { createLog } from '../log/log.ts';
 import { CatchallClient } from './catchall-client.ts';
 
@@ -34,7 +34,7 @@ export async function startCatchall(options: StartCatchallOptions = {}): Promise
       ...(options.verbose ? ['--verbose'] : ['--quiet']),
       ...(options.args ?? []),
     ],
-    {},
+    embeddedEnvironment(),
   );
   if (result.kind !== 'config') {
     const problems = result.kind === 'errors' ? result.errors.join('; ') : result.kind;

@@ -16,6 +16,15 @@ import { buildAuthConfig } from './config-auth.ts';
 
 export const VERSION = '0.1.0';
 
+/**
+ * The part of the process environment that embedded starts (catchall/client's startCatchall)
+ * honour: NODE_ENV, so harness mode stays refused in production there too. CATCHALL_* settings
+ * are left out on purpose: a test suite's options come from its code, not from the shell.
+ */
+export function embeddedEnvironment(): Record<string, string | undefined> {
+  return { NODE_ENV: process.env.NODE_ENV };
+}
+
 /** Reads a file as text; injected so callers decide what "readable" means. */
 export type ReadText = (file: string) => string;
 

@@ -136,3 +136,17 @@ describe('startCatchall with --ui-auth-file', () => {
     }
   });
 });
+
+describe('startCatchall and NODE_ENV', () => {
+  it('refuses --auth-harness when NODE_ENV is production, as the CLI does', async () => {
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(startCatchall({ args: ['--auth-harness'] })).rejects.toThrow(
+        /--auth-harness is refused when NODE_ENV=production/,
+      );
+    } finally {
+      process.env.NODE_ENV = before;
+    }
+  });
+});
