@@ -16,6 +16,7 @@ import type { PublicIds } from '../mail/mail-ids.ts';
 import type { TranscriptLine } from '../mail/mail-types.ts';
 import type { RuntimeStats } from '../mail/runtime-stats.ts';
 import { checkCredentials } from './smtp-auth.ts';
+import { coalesceWrites } from './smtp-coalesce.ts';
 import { readMessage, toEnvelope } from './smtp-data.ts';
 import { later, SmtpChaos } from './smtp-chaos.ts';
 import { smtpError } from './smtp-errors.ts';
@@ -148,7 +149,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
     },
 
     onRcptTo(_address, session, callback) {
-      chaos.gate(session.id, 'Recipient', callback);
+      chaos.gateAtOnce(session.id, 'Recipient', callback);
     },
 
     onData(stream, session, callback) {
@@ -254,6 +255,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       const server = new SMTPServer(options(item.name, item.implicitTls));
       // Resets and aborted handshakes arrive here; they end one connection, not the server.
       server.on('error', (error) => log.debug(`smtp connection error: ${error.message}`));
+      if (!item.implicitTls) server.server.on('connection', coalesceWrites);
       servers.push({ server, name: item.name, implicitTls: item.implicitTls });
       const port = await listen(server, item.address);
       listeners.push({ name: item.name, host: item.address.host, port, implicitTls: item.implicitTls });
