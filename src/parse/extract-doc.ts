@@ -54,7 +54,12 @@ const INVISIBLE = /\u034f|[\u00ad\u180e\u200b-\u200d\u2060\ufeff]/g; // U+034F c
 /** Full-width digits and Latin letters (CJK mails) map one-to-one onto ASCII, so offsets stay valid. */
 const FULL_WIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
 const RARE = /\u034f|[\u00ad\u180e\u200b-\u200d\u2060\ufeff\uff10-\uff5a]/;
-const SPACES = /[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g;
+/**
+ * A run of white space, to become one space. JavaScript's \s already holds U+00A0, U+2000–200A,
+ * U+202F, U+205F and U+3000. A single space needs no replacing, and matching it anyway made
+ * cleanText rebuild every line word by word (a third of extract's time on a 2 KB text mail).
+ */
+const SPACES = /\s{2,}|[^\S ]/g;
 const BLANK = /^[\s\u00a0]*$/;
 
 /** Normalises one piece of visible text: invisible characters dropped, full-width folded, spaces collapsed. */

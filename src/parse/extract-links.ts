@@ -1,4 +1,4 @@
-import { MAX_SOURCE_CHARS, cleanText, type Doc } from './extract-doc.ts';
+import { cleanText, type Doc } from './extract-doc.ts';
 import { isAboutNonAccount, kindOfText, kindOfUrl, type ActionWord } from './extract-link-words.ts';
 import type { ExtractedLink, LinkKind, LinkSource } from './extract-types.ts';
 import { unwrapTracker } from './extract-unwrap.ts';
@@ -39,7 +39,7 @@ interface Scored extends ExtractedLink {
 
 export function extractLinks(
   html: Doc | null,
-  text: string,
+  text: Doc,
   subject: string,
   listUnsubscribe: readonly string[],
 ): ExtractedLink[] {
@@ -170,13 +170,11 @@ export function hasToken(url: string): boolean {
 }
 
 /** URLs in a plain-text body, each with the words around it (its line, or the line above when alone). */
-function textLinks(text: string): RawLink[] {
+/** Links in the plain text: `text` is its textDoc, the same cleaned, non-empty lines the codes are read from. */
+function textLinks(text: Doc): RawLink[] {
   const out: RawLink[] = [];
-  const lines = text.slice(0, MAX_SOURCE_CHARS).split('\n');
   let previous = '';
-  for (const rawLine of lines) {
-    const line = cleanText(rawLine).trim();
-    if (!line) continue;
+  for (const { text: line } of text.lines) {
     if (line.includes('://')) {
       for (const m of line.matchAll(/\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s<>"'\]]+/gi)) {
         if (out.length >= MAX_LINKS) return out;

@@ -37,6 +37,6 @@ export function extract(input: ExtractInput): Extraction {
     ],
     subjectAboutCode,
   );
-  const links = extractLinks(html, input.text, subjectText, input.listUnsubscribe ?? []);
+  const links = extractLinks(html, text, subjectText, input.listUnsubscribe ?? []);
   return { codes, links };
 }
