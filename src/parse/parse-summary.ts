@@ -5,6 +5,7 @@ import { findMimeProblem } from './mime-problems.ts';
 import { summaryView } from './mime-skeleton.ts';
 import { extract } from './extract.ts';
 import { htmlToText } from './html-text.ts';
+import { quickParse } from './quick-parse.ts';
 
 /** A best-effort summary, and what was wrong with the MIME if anything (the message is kept either way). */
 export interface SummaryResult {
@@ -41,7 +42,13 @@ const SNIPPET_LENGTH = 200;
  * so structural problems it tolerates (multipart without boundary, missing header separator)
  * are detected separately and reported as `problem`.
  */
-export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
+export function parseSummary(raw: Buffer): Promise<SummaryResult> {
+  const quick = quickSummary(raw);
+  return quick ? Promise.resolve(quick) : fullSummary(raw);
+}
+
+/** parseSummary through mailparser alone (also what quickSummary is tested against). */
+export async function fullSummary(raw: Buffer): Promise<SummaryResult> {
   try {
     const parsed: ParsedMail = await simpleParser(summaryView(raw) ?? raw, {
       skipHtmlToText: true,
@@ -52,15 +59,36 @@ export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
       // Attachment contents are only counted here, never hashed.
       checksumAlgo: false,
     });
-    return {
-      summary: toSummary(parsed),
-      problem: findMimeProblem(raw),
-      searchText: searchText(parsed),
-      xTags: headerText(parsed, 'x-tags'),
-    };
+    return summarize(parsed, findMimeProblem(raw));
   } catch (error) {
     return unparsed(`MIME parse failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The same result as parseSummary, at once, for a simple text/plain message (quick-parse.ts);
+ * null for any other message, which needs parseSummary.
+ */
+export function quickSummary(raw: Buffer): SummaryResult | null {
+  let parsed: ParsedMail | null;
+  try {
+    parsed = quickParse(raw);
+  } catch {
+    // Deliberately swallowed: mailparser then parses the message and reports what is wrong.
+    return null;
+  }
+  // A message quickParse accepts has a header section of "Name: value" lines and is not
+  // multipart, so findMimeProblem has nothing to report.
+  return parsed ? summarize(parsed, null) : null;
+}
+
+function summarize(parsed: ParsedMail, problem: string | null): SummaryResult {
+  return {
+    summary: toSummary(parsed),
+    problem,
+    searchText: searchText(parsed),
+    xTags: headerText(parsed, 'x-tags'),
+  };
 }
 
 function toSummary(parsed: ParsedMail): ParsedSummary {
@@ -119,10 +147,10 @@ function snippet(parsed: ParsedMail): string {
  */
 export function makeSnippet(source: string): string {
   for (let window = 1024; ; window *= 4) {
+    // \s includes U+FEFF; a lone space is left alone rather than replaced by itself (cheaper).
     const text = source
       .slice(0, window)
-      .replace(/\uFEFF/g, ' ')
-      .replace(/\s+/g, ' ')
+      .replace(/\s{2,}|[^\S ]/g, ' ')
       .trim();
     const complete = window >= source.length;
     const cut = cutAtCodePoints(text, SNIPPET_LENGTH);

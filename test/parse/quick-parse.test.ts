@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fullSummary, quickSummary } from '../../src/parse/parse-summary.ts';
+
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) =>
+  f.endsWith('.eml'),
+);
+
+/** The bench's 2 KB message shape (bench/mail.ts), the one the ingest budget is measured with. */
+const BENCH_HEAD =
+  'Message-ID: <bench1.42@bench.catchall.test>\r\nSubject: catchall bench 2 KB #42\r\n' +
+  'From: "Catchall Bench" <sender@bench.catchall.test>\r\nTo: <rcpt@bench.catchall.test>\r\n' +
+  'Date: Mon, 23 Nov 2026 12:00:00 +0000\r\nMIME-Version: 1.0\r\n';
+const PLAIN = 'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n';
+const BODY = 'Hi Ann,\r\n\r\nyour code is 482913. Confirm at https://app.example.test/verify?t=abc\r\n';
+
+const message = (headers: string, body = BODY) => Buffer.from(`${headers}\r\n${body}`, 'utf8');
+
+/** Simple messages that take the quick path, each varying one thing mailparser could treat differently. */
+const QUICK: [string, Buffer][] = [
+  ['the bench message', message(BENCH_HEAD + PLAIN)],
+  ['no Content-Type at all', message('Subject: hi\r\nFrom: a@example.test\r\nTo: b@example.test\r\n')],
+  [
+    'US-ASCII, 8bit, upper case',
+    message(
+      `Subject: x\r\nContent-Type: TEXT/PLAIN; CHARSET="US-ASCII"\r\nContent-Transfer-Encoding: 8BIT\r\n`,
+    ),
+  ],
+  ['Content-Type with a trailing semicolon', message('Subject: x\r\nContent-Type: text/plain;\r\n')],
+  ['UTF-8 body text', message(BENCH_HEAD + PLAIN, 'Grüße, 你好 — code 123456 ✓\r\n')],
+  [
+    'a byte-order mark and invalid UTF-8',
+    Buffer.concat([
+      message(BENCH_HEAD + PLAIN, ''),
+      Buffer.from([0xef, 0xbb, 0xbf, 0x41, 0xff, 0xc3, 0x0d, 0x0a]),
+    ]),
+  ],
+  ['bare LF and lone CR in the body', message(BENCH_HEAD + PLAIN, 'line one\nline two\r\rthree\r\n')],
+  ['no final line break', message(BENCH_HEAD + PLAIN, 'last line without CRLF')],
+  ['an empty body', message(BENCH_HEAD + PLAIN, '')],
+  ['a body of blank lines', message(BENCH_HEAD + PLAIN, '\r\n\r\n  \r\n')],
+  [
+    'folded Subject and To',
+    message(
+      'Subject: a long\r\n\tsubject line\r\nTo: Ann <ann@example.test>,\r\n  Bob <bob@example.test>\r\n',
+    ),
+  ],
+  [
+    'two To headers and a Cc',
+    message('To: a@example.test\r\nTo: "B, Bee" <b@example.test>\r\nCc: c@example.test, d@example.test\r\n'),
+  ],
+  [
+    'a group and comments in addresses',
+    message('To: Team: ann@example.test, bob@example.test;\r\nFrom: ann@example.test (Ann A.)\r\n'),
+  ],
+  [
+    'odd addresses',
+    message(
+      'To: <>, undisclosed-recipients:;, "quoted \\"name\\"" <q@example.test>, plain\r\nReply-To: x@xn--bcher-kva.example\r\n',
+    ),
+  ],
+  [
+    'Bcc, Reply-To, Return-Path, X-Tags',
+    message(
+      `${BENCH_HEAD}Bcc: hidden@example.test\r\nReply-To: Help <help@example.test>\r\nReturn-Path: <bounce@example.test>\r\nX-Tags: one, Two , three\r\n${PLAIN}`,
+    ),
+  ],
+  [
+    'a Message-ID without brackets and an empty Subject',
+    message('Message-ID: abc@example.test\r\nSubject:\r\n'),
+  ],
+  ['dates in several forms', message('Date: 23 Nov 2026 12:00:00 GMT (comment)\r\nSubject: d\r\n')],
+  ['an unparseable date', message('Date: yesterday-ish\r\nSubject: d\r\n')],
+  [
+    'a duplicated From and Subject',
+    message('From: first@example.test\r\nFrom: second@example.test\r\nSubject: one\r\nSubject: two\r\n'),
+  ],
+  [
+    'List headers',
+    message(
+      'List-Unsubscribe: <https://example.test/u>, <mailto:u@example.test>\r\nList-Id: News <news.example.test>\r\n',
+    ),
+  ],
+  [
+    'header names with odd case and a space before the value',
+    message('sUbJeCt:    spaced   \r\nFROM:a@example.test\r\n'),
+  ],
+  [
+    'a long body (over the 16 KiB search cut and the snippet window)',
+    message(BENCH_HEAD + PLAIN, `${'word '.repeat(8000)}\r\n`),
+  ],
+];
+
+/** Messages the quick path must leave to mailparser. */
+const FALLBACK: [string, Buffer][] = [
+  ['an encoded word', message('Subject: =?UTF-8?Q?Caf=C3=A9?=\r\n')],
+  ['8-bit header bytes', message('Subject: Café\r\n')],
+  ['quoted-printable', message('Subject: x\r\nContent-Transfer-Encoding: quoted-printable\r\n', 'a=3Db\r\n')],
+  ['base64', message('Subject: x\r\nContent-Transfer-Encoding: base64\r\n', 'aGVsbG8=\r\n')],
+  ['format=flowed', message('Content-Type: text/plain; format=flowed\r\n', 'flowed \r\ntext\r\n')],
+  ['another charset', message('Content-Type: text/plain; charset=iso-8859-1\r\n', 'caf\xe9\r\n')],
+  ['HTML', message('Content-Type: text/html\r\n', '<p>x</p>\r\n')],
+  ['multipart', message('Content-Type: multipart/alternative; boundary=b\r\n', '--b\r\n\r\nx\r\n--b--\r\n')],
+  ['a Content-Disposition', message('Content-Disposition: attachment; filename=a.txt\r\n')],
+  ['bare LF line ends', Buffer.from('Subject: x\nTo: a@example.test\n\nbody\n')],
+  ['an mbox From line', message('From someone Mon Nov 23 12:00:00 2026\r\nSubject: x\r\n')],
+  ['a line that is not a header', message('Subject: x\r\nnot a header\r\n')],
+  ['no header section', Buffer.from('just text, no headers at all\r\n')],
+];
+
+describe('quick summary parse', () => {
+  it.each(QUICK)('takes the quick path and matches mailparser: %s', async (_name, raw) => {
+    const quick = quickSummary(raw);
+    expect(quick).not.toBeNull();
+    expect(quick).toEqual(await fullSummary(raw));
+  });
+
+  it.each(FALLBACK)('leaves %s to mailparser', (_name, raw) => {
+    expect(quickSummary(raw)).toBeNull();
+  });
+
+  it('matches mailparser on every fixture it accepts', async () => {
+    let quick = 0;
+    for (const name of fixtureFiles) {
+      const raw = readFileSync(new URL(name, FIXTURES));
+      const result = quickSummary(raw);
+      if (!result) continue;
+      quick++;
+      expect(result, name).toEqual(await fullSummary(raw));
+    }
+    // Plain-text fixtures exist (e.g. extract/en-verify-link-text-only.eml); some must qualify.
+    expect(quick).toBeGreaterThan(0);
+  });
+});
