@@ -1,5 +1,5 @@
 import type { Db } from './store-open.ts';
-import type { LineTuple, MessageIndex, SessionWrite, WriteOp } from './store-types.ts';
+import type { LineTuple, MessageIndex, NewMessage, SessionWrite, WriteOp } from './store-types.ts';
 import type { StoredAddresses } from './message-rows.ts';
 import { SearchIndex } from './search-index.ts';
 import { TagWrites } from './tag-writes.ts';
@@ -27,8 +27,8 @@ export class MailWrites {
 
   /**
    * Writes sessions, new messages and message indexes in one transaction; returns the IDs of
-   * messages pruned by --max. A new message is stored unindexed (hidden from lists and search)
-   * until its index op, so nothing half-parsed is ever listed.
+   * messages pruned by --max. A new message without its index is stored unindexed (hidden from
+   * lists and search) until its index op, so nothing half-parsed is ever listed.
    */
   writeBatch(ops: readonly WriteOp[]): string[] {
     return this.#db.transaction(() => {
@@ -37,18 +37,7 @@ export class MailWrites {
         if (op.kind === 'session') {
           this.#writeSession(op.session);
         } else if (op.kind === 'message') {
-          const sessionSeq = op.message.session ? this.#writeSession(op.message.session) : null;
-          const m = op.message;
-          const seq = Number(
-            this.#sql.insertMessage.run(
-              m.id,
-              sessionSeq,
-              m.createdAt,
-              m.raw.byteLength,
-              JSON.stringify(m.envelope),
-            ).lastInsertRowid,
-          );
-          this.#sql.insertRaw.run(seq, Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength));
+          if (this.#insertMessage(op.message)) added++;
         } else if (this.#applyIndex(op.index)) {
           added++;
         }
@@ -57,35 +46,42 @@ export class MailWrites {
     })();
   }
 
+  /** Stores a new message's bytes and envelope, and its index if known; true if it is now listed. */
+  #insertMessage(m: NewMessage): boolean {
+    const sessionSeq = m.session ? this.#writeSession(m.session) : null;
+    const envelope = JSON.stringify(m.envelope);
+    const size = m.raw.byteLength;
+    const seq = Number(
+      m.index
+        ? this.#sql.insertIndexedMessage.run({
+            ...summaryColumns(m.index),
+            id: m.id,
+            sessionSeq,
+            createdAt: m.createdAt,
+            size,
+            envelope,
+          }).lastInsertRowid
+        : this.#sql.insertMessage.run(m.id, sessionSeq, m.createdAt, size, envelope).lastInsertRowid,
+    );
+    this.#sql.insertRaw.run(seq, Buffer.from(m.raw.buffer, m.raw.byteOffset, size));
+    if (!m.index) return false;
+    this.#indexSearch(seq, m.index);
+    return true;
+  }
+
   /** Fills in what parsing found and makes the message visible; false if it was deleted meanwhile. */
   #applyIndex(index: MessageIndex): boolean {
     const row = this.#sql.seqOf.get(index.id) as { seq: number; indexed: number } | undefined;
     if (!row || row.indexed === 1) return false;
-    const s = index.summary;
-    const addresses: StoredAddresses = {
-      from: s.from,
-      to: [...s.to],
-      cc: [...s.cc],
-      bcc: [...s.bcc],
-      replyTo: [...s.replyTo],
-    };
-    this.#sql.indexMessage.run({
-      seq: row.seq,
-      messageId: s.messageId,
-      subject: s.subject,
-      addresses: JSON.stringify(addresses),
-      returnPath: s.returnPath,
-      date: s.date,
-      attachments: s.attachments,
-      inline: s.inline,
-      snippet: s.snippet,
-      parseError: index.parseError,
-      bestCode: s.code ? JSON.stringify(s.code) : null,
-      bestLink: s.link ? JSON.stringify(s.link) : null,
-    });
-    this.#index.add(row.seq, s, index.searchText);
-    if (index.tags.length > 0) this.#tags.add(row.seq, index.tags);
+    this.#sql.indexMessage.run({ ...summaryColumns(index), seq: row.seq });
+    this.#indexSearch(row.seq, index);
     return true;
+  }
+
+  /** The search index and tags of a message whose summary columns are written. */
+  #indexSearch(seq: number, index: MessageIndex): void {
+    this.#index.add(seq, index.summary, index.searchText);
+    if (index.tags.length > 0) this.#tags.add(seq, index.tags);
   }
 
   /**
@@ -151,6 +147,31 @@ export class MailWrites {
   }
 }
 
+/** The messages columns an index fills in, as named parameters. */
+function summaryColumns(index: MessageIndex) {
+  const s = index.summary;
+  const addresses: StoredAddresses = {
+    from: s.from,
+    to: [...s.to],
+    cc: [...s.cc],
+    bcc: [...s.bcc],
+    replyTo: [...s.replyTo],
+  };
+  return {
+    messageId: s.messageId,
+    subject: s.subject,
+    addresses: JSON.stringify(addresses),
+    returnPath: s.returnPath,
+    date: s.date,
+    attachments: s.attachments,
+    inline: s.inline,
+    snippet: s.snippet,
+    parseError: index.parseError,
+    bestCode: s.code ? JSON.stringify(s.code) : null,
+    bestLink: s.link ? JSON.stringify(s.link) : null,
+  };
+}
+
 function prepare(db: Db) {
   return {
     // A session row is written with each of its messages and at close; ended_at only ever goes
@@ -173,6 +194,13 @@ function prepare(db: Db) {
     // Summary columns keep their defaults until the index op; addresses start empty.
     insertMessage: db.prepare(`INSERT INTO messages (id, session_seq, created_at, size, envelope, addresses)
       VALUES (?, ?, ?, ?, ?, '{"from":null,"to":[],"cc":[],"bcc":[],"replyTo":[]}')`),
+    // A message parsed before its commit is inserted indexed: one row write, and it never
+    // enters the partial index of unindexed messages.
+    insertIndexedMessage: db.prepare(`INSERT INTO messages (id, session_seq, created_at, size, envelope,
+        message_id, subject, addresses, return_path, date, attachments, inline, snippet, parse_error,
+        best_code, best_link, indexed)
+      VALUES (@id, @sessionSeq, @createdAt, @size, @envelope, @messageId, @subject, @addresses, @returnPath,
+        @date, @attachments, @inline, @snippet, @parseError, @bestCode, @bestLink, 1)`),
     seqOf: db.prepare('SELECT seq, indexed FROM messages WHERE id = ?'),
     indexMessage:
       db.prepare(`UPDATE messages SET message_id = @messageId, subject = @subject, addresses = @addresses,

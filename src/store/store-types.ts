@@ -15,6 +15,11 @@ export interface NewMessage {
   readonly envelope: Envelope;
   /** Null for messages that did not come over SMTP (POST /api/v1/send). */
   readonly session: SessionWrite | null;
+  /**
+   * What parsing found, when that was known before the commit (simple mail, parsed at once):
+   * the message is then stored indexed and visible in one write, with no index op to follow.
+   */
+  readonly index?: MessageIndex;
 }
 
 /** What parsing found, written in a second step; only then is the message listed and searchable. */
