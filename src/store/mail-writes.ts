@@ -29,9 +29,12 @@ export class MailWrites {
    * Writes sessions, new messages and message indexes in one transaction; returns the IDs of
    * messages pruned by --max. A new message without its index is stored unindexed (hidden from
    * lists and search) until its index op, so nothing half-parsed is ever listed.
+   * IMMEDIATE, like every writer transaction: the auth store (auth-store.ts) writes the same file
+   * from the main thread, and a deferred transaction that reads first (an index op) then fails
+   * with SQLITE_BUSY_SNAPSHOT ("database is locked") instead of waiting when auth commits between.
    */
   writeBatch(ops: readonly WriteOp[]): string[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       let added = 0;
       for (const op of ops) {
         if (op.kind === 'session') {
@@ -43,7 +46,8 @@ export class MailWrites {
         }
       }
       return added > 0 ? this.#prune() : [];
-    })();
+    });
+    return run.immediate();
   }
 
   /** Stores a new message's bytes and envelope, and its index if known; true if it is now listed. */

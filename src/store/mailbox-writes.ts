@@ -25,39 +25,42 @@ export class MailboxWrites {
 
   /** Deletes the selected messages; returns their IDs. */
   delete(selection: Selection): string[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       const { where, params } = this.#filter(selection);
       const rows = this.#db.prepare(`DELETE FROM messages AS m WHERE ${where} RETURNING id`).all(...params);
       return (rows as { id: string }[]).map((r) => r.id);
-    })();
+    });
+    return run.immediate();
   }
 
   /** Marks the selected messages read or unread; returns the IDs whose state changed. */
   setRead(selection: Selection, read: boolean): string[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       const { where, params } = this.#filter(selection);
       const rows = this.#db
         .prepare(`UPDATE messages AS m SET read = ? WHERE read <> ? AND ${where} RETURNING id`)
         .all(read ? 1 : 0, read ? 1 : 0, ...params);
       return (rows as { id: string }[]).map((r) => r.id);
-    })();
+    });
+    return run.immediate();
   }
 
   /** Replaces the tags of the listed messages; returns each found message's tags as stored. */
   setTags(ids: readonly string[], tags: readonly string[]): { id: string; tags: string[] }[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       const out: { id: string; tags: string[] }[] = [];
       for (const id of ids) {
         const row = this.#sql.seqOf.get(id) as { seq: number } | undefined;
         if (row) out.push({ id, tags: this.#tags.set(row.seq, tags) });
       }
       return out;
-    })();
+    });
+    return run.immediate();
   }
 
   /** Renames a tag (merging into an existing tag of that name); returns the affected message IDs. */
   renameTag(from: string, to: string): string[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       const source = this.#sql.tagByName.get(from) as { id: number } | undefined;
       if (!source) return [];
       const ids = this.#sql.messagesWithTag.all(source.id) as { id: string; seq: number }[];
@@ -69,18 +72,20 @@ export class MailboxWrites {
         this.#sql.deleteTag.run(source.id);
       }
       return ids.map((r) => r.id);
-    })();
+    });
+    return run.immediate();
   }
 
   /** Removes a tag from every message; returns the affected message IDs. */
   deleteTag(name: string): string[] {
-    return this.#db.transaction(() => {
+    const run = this.#db.transaction(() => {
       const tag = this.#sql.tagByName.get(name) as { id: number } | undefined;
       if (!tag) return [];
       const ids = this.#sql.messagesWithTag.all(tag.id) as { id: string }[];
       this.#sql.deleteTag.run(tag.id);
       return ids.map((r) => r.id);
-    })();
+    });
+    return run.immediate();
   }
 
   #filter(selection: Selection): { where: string; params: unknown[] } {
