@@ -625,6 +625,27 @@ describe('account security with the default limits', () => {
       expect((await h.login(email, OTHER_PASSWORD)).status).toBe(200);
     });
 
+    it('replaces the password and code of a pending registration when the address registers again', async () => {
+      await h.freeze();
+      const email = address('reregister');
+      const old = await h.pending(email);
+      await app.advance(61 * SECOND);
+      const first = await app.latestMail(email);
+      expect((await app.post('register', { email, password: OTHER_PASSWORD }, app.freshIp())).status).toBe(
+        202,
+      );
+      const fresh = (await app.latestMail(email, first.id)).code as string;
+      expect(fresh).not.toBe(old);
+      expectProblem(
+        await app.post('register/verify', { email, code: old }, app.freshIp()),
+        400,
+        'invalid_code',
+      );
+      expect((await app.post('register/verify', { email, code: fresh }, app.freshIp())).status).toBe(201);
+      expect((await h.login(email, GOOD_PASSWORD)).status).toBe(401);
+      expect((await h.login(email, OTHER_PASSWORD)).status).toBe(200);
+    });
+
     it('invalidates a registration code when another is sent', async () => {
       await h.freeze();
       const email = address('resend');
@@ -724,6 +745,38 @@ describe('account security with the default limits', () => {
       expect(registered.map((a) => a.status).sort()).toEqual([201, 400, 400]);
     });
 
+    it('never lets concurrent wrong codes take more than 5 tries', async () => {
+      const email = address('race-guess');
+      await h.register(email);
+      const code = await h.loginCode(email);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => h.verifyLogin(email, wrong(code))));
+      const invalid = answers
+        .filter((a) => a.body.code === 'invalid_code')
+        .map((a) => a.body.attemptsRemaining);
+      expect(invalid.sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(answers.filter((a) => a.body.code === 'code_attempts_exhausted')).toHaveLength(3);
+      expectProblem(await h.verifyLogin(email, code), 429, 'code_attempts_exhausted');
+    });
+
+    it('never lets concurrent wrong passwords outrun the login throttle', async () => {
+      await h.freeze();
+      const email = address('race-password');
+      await h.register(email);
+      const answers = await Promise.all(Array.from({ length: 9 }, () => h.login(email, OTHER_PASSWORD)));
+      expect(answers.map((a) => a.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429]);
+      expect(expectProblem(await h.login(email, GOOD_PASSWORD), 429, 'too_many_attempts')).toBe(1);
+    });
+
+    it('sends one mail for concurrent requests inside one cooldown', async () => {
+      const email = address('race-mail');
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, () => app.post('login/code', { email }, app.freshIp())),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([202, 429, 429]);
+      await app.latestMail(email);
+      expect(await app.mailCount(email)).toBe(1);
+    });
+
     it('lets exactly one of two concurrent resets with one token succeed', async () => {
       const email = address('race-token');
       await h.register(email);
@@ -772,6 +825,60 @@ describe('account security with the default limits', () => {
       expect(weak.body.errors).toEqual([{ field: 'newPassword', code: 'password_too_short' }]);
       expect((await app.post('password/reset/check', { token })).status).toBe(200);
       expect((await app.post('password/reset', { token, newPassword: OTHER_PASSWORD })).status).toBe(204);
+    });
+  });
+
+  describe('email change', () => {
+    const change = (cookie: Headers, newEmail: string) =>
+      app.post('email/change', { newEmail, currentPassword: GOOD_PASSWORD }, { ...cookie, ...app.freshIp() });
+
+    it('answers a change to a taken address like any other, mailing the taken address a notice without a code', async () => {
+      const taken = address('taken');
+      await h.register(taken);
+      const takenMail = await app.latestMail(taken);
+      const cookie = await h.register(address('mover'));
+      const free = address('free');
+      const toFree = await change(cookie, free);
+      const cookie2 = await h.register(address('mover2'));
+      const toTaken = await change(cookie2, taken);
+      expect(toTaken.status).toBe(202);
+      const { email: e1, ...rest1 } = toFree.body;
+      const { email: e2, ...rest2 } = toTaken.body;
+      expect([e1, e2]).toEqual([free, taken]);
+      expect(rest2).toEqual(rest1);
+
+      const notice = await app.latestMail(taken, takenMail.id);
+      expect({ subject: notice.subject, code: notice.code }).toEqual({
+        subject: 'Email address not available',
+        code: null,
+      });
+      // Whatever code is tried, the phantom never matches, and the account keeps its address.
+      const guess = await app.post('email/change/verify', { code: '123456' }, cookie2);
+      expectProblem(guess, 400, 'invalid_code');
+      expect(guess.body.attemptsRemaining).toBe(4);
+    });
+
+    it('answers 409 email_unavailable when the new address was taken before the code was confirmed', async () => {
+      const cookie = await h.register(address('slow-mover'));
+      const wanted = address('contested');
+      expect((await change(cookie, wanted)).status).toBe(202);
+      const code = (await app.latestMail(wanted)).code as string;
+      await h.register(wanted);
+      const late = await app.post('email/change/verify', { code }, cookie);
+      expectProblem(late, 409, 'email_unavailable');
+      expect((await app.get<{ user: { email: string } }>('session', cookie)).body.user.email).not.toBe(
+        wanted,
+      );
+    });
+
+    it('binds an email-change code to the account that asked for it', async () => {
+      const asker = await h.register(address('asker'));
+      const other = await h.register(address('bystander'));
+      const target = address('target');
+      expect((await change(asker, target)).status).toBe(202);
+      const code = (await app.latestMail(target)).code as string;
+      expectProblem(await app.post('email/change/verify', { code }, other), 400, 'invalid_code');
+      expect((await app.post('email/change/verify', { code }, asker)).status).toBe(200);
     });
   });
 
