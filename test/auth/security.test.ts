@@ -285,6 +285,21 @@ describe('account security with the default limits', () => {
       }
     });
 
+    it('spends no attempt on a malformed code', async () => {
+      const email = address('malformed');
+      await h.register(email);
+      const code = await h.loginCode(email);
+      const ip = app.freshIp();
+      for (const bad of ['12345', '1234567', 'abcdef', ' 12 34 ', '１２３４５６']) {
+        const res = await h.verifyLogin(email, bad, ip);
+        expectProblem(res, 400, 'validation_failed');
+        expect(res.body.errors).toEqual([{ field: 'code', code: 'code_malformed' }]);
+      }
+      const first = await h.verifyLogin(email, wrong(code), ip);
+      expect(first.body.attemptsRemaining).toBe(4);
+      expect((await h.verifyLogin(email, code, ip)).status).toBe(200);
+    });
+
     it('refuses code checks after 10 failures in a rolling hour, even for a new code, until the hour has passed', async () => {
       await h.freeze();
       const email = address('hourly');
