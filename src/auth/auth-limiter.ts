@@ -48,11 +48,8 @@ export class AuthLimiter {
     if (last !== null && last > now - cooldownMs) {
       return { code: 'rate_limited', retryAfterMs: last + cooldownMs - now, reason: 'cooldown' };
     }
-    const dayStart = now - DAY;
-    if (this.rows.count('mail-day', emailKey, dayStart) >= this.limits.mailsPerDay) {
-      const oldest = this.rows.oldest('mail-day', emailKey, dayStart) ?? now;
-      return { code: 'rate_limited', retryAfterMs: oldest + DAY - now, reason: 'daily cap' };
-    }
+    const dayFull = this.windowFull('mail-day', emailKey, this.limits.mailsPerDay, DAY, now);
+    if (dayFull !== null) return { code: 'rate_limited', retryAfterMs: dayFull, reason: 'daily cap' };
     const tokens = this.bucketTokens(ip, now);
     if (tokens < 1) {
       const perMs = this.limits.ipMailPerHour / HOUR;
@@ -77,11 +74,8 @@ export class AuthLimiter {
   /** Every code check counts per IP (30 per 5 minutes by default); refused ones are not counted. */
   takeCodeCheck(ip: string): Refusal | null {
     const now = this.clock.now();
-    const since = now - this.limits.ipCodeWindowMs;
-    if (this.rows.count('ip-code', ip, since) >= this.limits.ipCodeChecks) {
-      const oldest = this.rows.oldest('ip-code', ip, since) ?? now;
-      return this.tooMany(oldest + this.limits.ipCodeWindowMs - now, 'ip code checks');
-    }
+    const full = this.windowFull('ip-code', ip, this.limits.ipCodeChecks, this.limits.ipCodeWindowMs, now);
+    if (full !== null) return this.tooMany(full, 'ip code checks');
     this.rows.hit('ip-code', ip, now);
     return null;
   }
@@ -93,10 +87,8 @@ export class AuthLimiter {
   codeGate(purpose: CodePurpose, emailKey: string): Refusal | null {
     const now = this.clock.now();
     const scope = `code-fail:${purpose}`;
-    if (this.rows.count(scope, emailKey, now - HOUR) >= this.limits.codeFailuresPerHour) {
-      const oldest = this.rows.oldest(scope, emailKey, now - HOUR) ?? now;
-      return this.tooMany(oldest + HOUR - now, 'hourly code failures');
-    }
+    const full = this.windowFull(scope, emailKey, this.limits.codeFailuresPerHour, HOUR, now);
+    if (full !== null) return this.tooMany(full, 'hourly code failures');
     if (
       purpose === 'login' &&
       this.rows.counter('code-consecutive', emailKey).count >= this.limits.codeLockout
@@ -173,16 +165,26 @@ export class AuthLimiter {
 
   resetGate(ip: string): Refusal | null {
     const now = this.clock.now();
-    const since = now - this.limits.ipResetWindowMs;
-    if (this.rows.count('ip-reset-fail', ip, since) >= this.limits.ipResetFailures) {
-      const oldest = this.rows.oldest('ip-reset-fail', ip, since) ?? now;
-      return this.tooMany(oldest + this.limits.ipResetWindowMs - now, 'invalid reset tokens');
-    }
-    return null;
+    const { ipResetFailures, ipResetWindowMs } = this.limits;
+    const full = this.windowFull('ip-reset-fail', ip, ipResetFailures, ipResetWindowMs, now);
+    return full === null ? null : this.tooMany(full, 'invalid reset tokens');
   }
 
   resetFailed(ip: string): void {
     this.rows.hit('ip-reset-fail', ip, this.clock.now());
+  }
+
+  /** A rolling window at its limit: the ms until its oldest hit leaves it; null if not full. */
+  private windowFull(
+    scope: string,
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: number,
+  ): number | null {
+    const since = now - windowMs;
+    if (this.rows.count(scope, key, since) < limit) return null;
+    return (this.rows.oldest(scope, key, since) ?? now) + windowMs - now;
   }
 
   private bump(scope: string, key: string, now: number): number {
