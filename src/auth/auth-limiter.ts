@@ -15,7 +15,9 @@ export interface Refusal {
 }
 
 /** Hit ids taken before a mail is sent, released if the send fails (principle 5). */
-export type Reservation = readonly number[];
+export interface Reservation {
+  readonly hits: readonly number[];
+}
 
 /**
  * Every throttle of specs/auth.md, keyed on the normalised submitted email and the client IP,
@@ -56,12 +58,12 @@ export class AuthLimiter {
       return { code: 'rate_limited', retryAfterMs: (1 - tokens) / perMs, reason: 'ip bucket' };
     }
     this.rows.setBucket(`mail:${ip}`, tokens - 1, now);
-    return [this.rows.hit(cooldownScope, emailKey, now), this.rows.hit('mail-day', emailKey, now)];
+    return { hits: [this.rows.hit(cooldownScope, emailKey, now), this.rows.hit('mail-day', emailKey, now)] };
   }
 
   /** The send failed: the cooldown and daily slot are given back (the IP token is not). */
   release(reservation: Reservation): void {
-    this.rows.releaseHits(reservation);
+    this.rows.releaseHits(reservation.hits);
   }
 
   private bucketTokens(ip: string, now: number): number {

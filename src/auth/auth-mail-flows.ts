@@ -188,7 +188,7 @@ export class MailFlows {
     const taken = store.atomic(() =>
       limiter.takeMailBudget(`cooldown:${kind}`, emailKey, client.ip, cooldownMs),
     );
-    if (!Array.isArray(taken)) throw refused(taken as Exclude<typeof taken, readonly number[]>);
+    if (!('hits' in taken)) throw refused(taken);
     const prepared = await prepare();
     try {
       await mailer(prepared.to, prepared.mail);
