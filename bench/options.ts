@@ -40,7 +40,7 @@ export type Group = (typeof GROUPS)[number];
 
 export const HELP = `Usage: npm run bench -- [options]
 
-Starts catchall (node --import tsx src/main.ts) on free ports with a fresh file database for
+Starts catchall (the node command of \`npm start\`) on free ports with a fresh file database for
 every run, sends mail over raw pipelined SMTP connections and reports messages/s, MB/s, the
 time from each 250 reply to the message being visible through the API, to its WebSocket event
 and to a waiting request's answer, list and search times and memory with many stored messages.
@@ -58,9 +58,9 @@ Options:
   --store-repeat N    times each list/search query is asked (default 20)
   --only LIST         any of ingest,visibility,events,wait,store, or all (default all);
                       "latency" = events,wait
-  --runner WHAT       tsx (default: node --import tsx src/main.ts) or built (compile src/
-                      with tsc into a temporary folder and run node dist/main.js, as the
-                      npm package does)
+  --runner WHAT       tsx (default: the node command of \`npm start\`, src/ through tsx) or
+                      built (compile src/ with tsc into a temporary folder and run
+                      node dist/main.js, as the npm package does)
   --source WHAT       worktree (default: the checkout as it is), head, or any commit: runs a
                       git archive of that commit, so edits to src/ during the run do not
                       change what is measured (and commits can be compared)

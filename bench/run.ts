@@ -26,7 +26,14 @@ import {
   type TableRow,
 } from './report.ts';
 import { ingestRun, visibilityRun, type IngestRun, type VisibilityRun } from './scenarios.ts';
-import { killAllServers, removeBuild, runnerLabel, useBuiltCatchall, useSnapshot } from './server.ts';
+import {
+  killAllServers,
+  removeBuild,
+  runnerLabel,
+  useBuiltCatchall,
+  useSnapshot,
+  useStartScript,
+} from './server.ts';
 import { distribution, median, round } from './stats.ts';
 import { storeResult } from './store-results.ts';
 import { storeRun } from './store.ts';
@@ -95,6 +102,8 @@ async function main(): Promise<number> {
   if (options.runner === 'built') {
     log('compiling src/ with tsc for --runner built …');
     log(`  into ${useBuiltCatchall()}`);
+  } else {
+    useStartScript();
   }
   const env = environment(options.source, snapshot, runnerLabel);
   const when = new Date();

@@ -1,10 +1,19 @@
 /**
- * Starts catchall as a child process the way a user would (`node --import tsx src/main.ts`, or
+ * Starts catchall as a child process the way a user would (the command of `npm start`, or
  * with `--runner built` the compiled JavaScript the npm package ships), on free ports with a
  * fresh file database in a temporary folder, and stops it with SIGTERM.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,9 +48,14 @@ export interface StartOptions {
   readonly reuse?: string;
 }
 
-/** How catchall is run: through tsx from src/ (default), or compiled by tsc (see useBuiltCatchall). */
-let serverEntry: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
-export let runnerLabel = 'node --import tsx';
+/**
+ * How catchall is run: as `npm start` runs it (the node command of package.json's start script,
+ * with its V8 flags; resolved when the first server starts, from the --source snapshot if one is
+ * used), or compiled by tsc (see useBuiltCatchall). Not through npm itself: the figures (CPU,
+ * resident memory) are those of the catchall process.
+ */
+let serverEntry: readonly string[] | null = null;
+export let runnerLabel = 'npm start';
 /** Where src/ and web/ are taken from: the checkout, or a snapshot of a commit (see useSnapshot). */
 let sourceRoot = REPO_ROOT;
 /** Temporary folders of --source and --runner built, removed by removeBuild(). */
@@ -101,6 +115,24 @@ export function useBuiltCatchall(): string {
   runnerLabel = 'node dist/main.js';
   return dir;
 }
+/**
+ * Runs catchall as package.json's start script does (the default; call after useSnapshot):
+ * returns the arguments after its `node`, e.g. `--import tsx src/main.ts`, and sets runnerLabel.
+ */
+export function useStartScript(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(sourceRoot, 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const script = pkg.scripts?.start ?? '';
+  const words = script.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.length < 2 || words.some((w) => /[$&|;<>'"`]/.test(w))) {
+    throw new Error(`the start script is not a plain "node …" command the benchmark can run: ${script}`);
+  }
+  runnerLabel = `npm start: ${script}`;
+  serverEntry = words.slice(1);
+  return serverEntry as string[];
+}
+
 /** Removes the snapshot of --source and the compiled copy of --runner built. */
 export function removeBuild(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -124,6 +156,7 @@ export async function startServer(
 ): Promise<BenchServer> {
   const dir = options.reuse ?? mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-'));
   const databaseFile = path.join(dir, 'bench.db');
+  serverEntry ??= useStartScript();
   const args = [
     ...serverEntry,
     '--smtp',
