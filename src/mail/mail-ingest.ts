@@ -82,9 +82,9 @@ export class MailIngest {
     };
     // Simple text mail is parsed on the spot (tens of µs) and committed indexed in the same
     // write: one op instead of two, and it is listed the moment its 250 is due.
-    const quick = this.#deps.parser.quick(incoming.raw);
+    const quick = quickIndex(this.#deps.parser, stored);
     if (quick) {
-      const { index, summary } = indexOf(stored, quick);
+      const { index, summary } = quick;
       await this.#commits.submit({ kind: 'message', message: { ...message, index } });
       this.#accepted(incoming.raw.length);
       this.#deps.bus.publish({ type: 'message.new', message: summary });
@@ -144,6 +144,21 @@ export class MailIngest {
     this.#indexing.add(tracked);
     void tracked.finally(() => this.#indexing.delete(tracked));
     return tracked;
+  }
+}
+
+/** indexOf for a message the quick parse takes; null for any other (the two-step path then). */
+function quickIndex(
+  parser: SummaryParser,
+  stored: UnindexedMessage,
+): { index: MessageIndex; summary: MessageSummary } | null {
+  try {
+    const parsed = parser.quick(stored.raw);
+    return parsed ? indexOf(stored, parsed) : null;
+  } catch {
+    // Deliberately swallowed: the two-step path stores the message whatever parsing does and
+    // records what went wrong, so a parsing bug never turns into a 451 here.
+    return null;
   }
 }
 

@@ -70,16 +70,15 @@ export async function fullSummary(raw: Buffer): Promise<SummaryResult> {
  * null for any other message, which needs parseSummary.
  */
 export function quickSummary(raw: Buffer): SummaryResult | null {
-  let parsed: ParsedMail | null;
   try {
-    parsed = quickParse(raw);
+    const parsed = quickParse(raw);
+    // A message quickParse accepts has a header section of "Name: value" lines and is not
+    // multipart, so findMimeProblem has nothing to report.
+    return parsed ? summarize(parsed, null) : null;
   } catch {
-    // Deliberately swallowed: mailparser then parses the message and reports what is wrong.
+    // Deliberately swallowed: fullSummary then parses the message and reports what is wrong.
     return null;
   }
-  // A message quickParse accepts has a header section of "Name: value" lines and is not
-  // multipart, so findMimeProblem has nothing to report.
-  return parsed ? summarize(parsed, null) : null;
 }
 
 function summarize(parsed: ParsedMail, problem: string | null): SummaryResult {
