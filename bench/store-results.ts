@@ -8,7 +8,7 @@ import {
   type ResultRecord,
   type TableRow,
 } from './report.ts';
-import type { StoreRun } from './store.ts';
+import { IDLE_MS, type StoreRun } from './store.ts';
 import { PAGE_MS, RSS_MB, STARTUP_MS, STORE_TARGET_MESSAGES } from './targets.ts';
 
 const f2 = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
@@ -100,7 +100,8 @@ export function storeResult(
       runs: `peak ${run.memory.afterQueries.peakRssMb ?? '?'} MB`,
       result:
         `${run.memory.afterFill.rssMb ?? '?'} MB after the fill, ${run.memory.afterQueries.rssMb ?? '?'} MB ` +
-        `after the queries (/api/v1/info: ${run.memory.afterQueries.infoMemoryMb ?? '?'} MB); ` +
+        `after the queries (/api/v1/info: ${run.memory.afterQueries.infoMemoryMb ?? '?'} MB), ` +
+        `${run.memory.afterIdle.rssMb ?? '?'} MB after ${IDLE_MS / 1000} s idle; ` +
         `${run.restart.memoryAfterQueries.rssMb ?? '?'} MB restarted + queries`,
       target: `< ${RSS_MB} MB${scaleNote}`,
       otherCpu: '',

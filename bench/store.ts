@@ -15,6 +15,13 @@ import { checkVisible, openConnections, runTag, type VisibilityCheck } from './s
 import { startServer, type BenchServer } from './server.ts';
 import { percentile, round } from './stats.ts';
 
+/**
+ * How long the store scenario leaves catchall idle before its last memory reading: V8's memory
+ * reducer starts 8 s after allocation slows down (--gc-memory-reducer-start-delay-ms=8000), then
+ * runs a few GCs that shrink the heap; 15 s lets it finish.
+ */
+export const IDLE_MS = 15_000;
+
 export interface StoreParams {
   readonly messages: number;
   readonly connections: number;
@@ -67,6 +74,8 @@ export interface StoreRun extends VisibilityCheck {
     readonly afterStart: MemoryReading;
     readonly afterFill: MemoryReading;
     readonly afterQueries: MemoryReading;
+    /** After IDLE_MS without requests: what V8's memory reducer gives back once a burst is over. */
+    readonly afterIdle: MemoryReading;
   };
   /** Database file + WAL after the fill (bytes), and as /api/v1/info reports it after the queries. */
   readonly databaseBytes: number;
@@ -208,6 +217,8 @@ export async function storeRun(p: StoreParams): Promise<StoreRun> {
     }
     const queriesCpu = meter.read();
     const afterQueries = await memory(server, api);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const afterIdle = await memory(server, api);
     const infoDatabaseSize = (await api.json<Info>('api/v1/info')).DatabaseSize;
 
     // Restart on the filled database.
@@ -250,7 +261,7 @@ export async function storeRun(p: StoreParams): Promise<StoreRun> {
       markRead,
       queries: timings,
       queriesCpu,
-      memory: { afterStart, afterFill, afterQueries },
+      memory: { afterStart, afterFill, afterQueries, afterIdle },
       databaseBytes,
       infoDatabaseSize,
       restart,
