@@ -22,6 +22,8 @@ describe('the auth demo pages in a real browser', () => {
     await app?.stop();
   });
 
+  // expect.poll's default 1 s is too short for a mail round trip while the whole suite runs.
+  const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000 });
   const form = (endpoint: string) => page.locator(`form[data-endpoint="${endpoint}"]`);
   const answer = () => page.locator('#answer');
 
@@ -33,7 +35,7 @@ describe('the auth demo pages in a real browser', () => {
     await form('register').locator('input[name=name]').fill('Browser User');
     await form('register').locator('input[name=password]').fill(GOOD_PASSWORD);
     await form('register').locator('button').click();
-    await expect.poll(() => answer().textContent()).toContain('202');
+    await poll(() => answer().textContent()).toContain('202');
 
     const codeMail = await app.latestMail(address);
     expect(codeMail.code).toMatch(/^\d{6}$/);
@@ -42,7 +44,7 @@ describe('the auth demo pages in a real browser', () => {
       .locator('input[name=code]')
       .fill(codeMail.code ?? '');
     await form('register/verify').locator('button').click();
-    await expect.poll(() => answer().textContent()).toContain('201');
+    await poll(() => answer().textContent()).toContain('201');
 
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === '__Host-session');
@@ -50,31 +52,31 @@ describe('the auth demo pages in a real browser', () => {
 
     // The browser sends the cookie back: the session is recognised.
     await page.locator('[data-action=session]').click();
-    await expect.poll(() => answer().textContent()).toContain(address);
+    await poll(() => answer().textContent()).toContain(address);
     expect(await answer().textContent()).toMatch(/^200/);
 
     await form('password/forgot').locator('input[name=email]').fill(address);
     await form('password/forgot').locator('button').click();
-    await expect.poll(() => answer().textContent()).toContain('202');
+    await poll(() => answer().textContent()).toContain('202');
     const resetMail = await app.latestMail(address, codeMail.id);
     expect(resetMail.resetLink).toMatch(/\/demo\/reset-password#token=[A-Za-z0-9_-]{43}$/);
 
     await page.goto(resetMail.resetLink ?? '');
-    await expect.poll(() => page.locator('#reset-status').textContent()).toContain('valid until');
+    await poll(() => page.locator('#reset-status').textContent()).toContain('valid until');
     // The token left the address bar as soon as the page read it.
     expect(page.url()).not.toContain('token');
     await page.locator('#reset-form input[name=newPassword]').fill(OTHER_PASSWORD);
     await page.locator('#reset-form button').click();
-    await expect.poll(() => page.locator('#reset-status').textContent()).toContain('Password changed');
+    await poll(() => page.locator('#reset-status').textContent()).toContain('Password changed');
 
     // The reset revoked every session, the browser's included.
     await page.goto(new URL('demo/', app.httpUrl).href);
     await page.locator('[data-action=session]').click();
-    await expect.poll(() => answer().textContent()).toMatch(/^401/);
+    await poll(() => answer().textContent()).toMatch(/^401/);
 
     await form('login').locator('input[name=email]').fill(address);
     await form('login').locator('input[name=password]').fill(OTHER_PASSWORD);
     await form('login').locator('button').click();
-    await expect.poll(() => answer().textContent()).toMatch(/^200/);
+    await poll(() => answer().textContent()).toMatch(/^200/);
   }, 60_000);
 });
