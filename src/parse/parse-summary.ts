@@ -40,15 +40,10 @@ const SNIPPET_LENGTH = 200;
 /**
  * The summary fields Mailpit's API lists, derived from the raw message. mailparser is lenient,
  * so structural problems it tolerates (multipart without boundary, missing header separator)
- * are detected separately and reported as `problem`.
+ * are detected separately and reported as `problem`. Always mailparser: ingest tries
+ * quickSummary first, so the quick path is not attempted twice for the same message.
  */
-export function parseSummary(raw: Buffer): Promise<SummaryResult> {
-  const quick = quickSummary(raw);
-  return quick ? Promise.resolve(quick) : fullSummary(raw);
-}
-
-/** parseSummary through mailparser alone (also what quickSummary is tested against). */
-export async function fullSummary(raw: Buffer): Promise<SummaryResult> {
+export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
   try {
     const parsed: ParsedMail = await simpleParser(summaryView(raw) ?? raw, {
       skipHtmlToText: true,
@@ -76,7 +71,7 @@ export function quickSummary(raw: Buffer): SummaryResult | null {
     // multipart, so findMimeProblem has nothing to report.
     return parsed ? summarize(parsed, null) : null;
   } catch {
-    // Deliberately swallowed: fullSummary then parses the message and reports what is wrong.
+    // Deliberately swallowed: parseSummary then parses the message and reports what is wrong.
     return null;
   }
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fullSummary, quickSummary } from '../../src/parse/parse-summary.ts';
+import { parseSummary, quickSummary } from '../../src/parse/parse-summary.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) =>
@@ -113,7 +113,7 @@ describe('quick summary parse', () => {
   it.each(QUICK)('takes the quick path and matches mailparser: %s', async (_name, raw) => {
     const quick = quickSummary(raw);
     expect(quick).not.toBeNull();
-    expect(quick).toEqual(await fullSummary(raw));
+    expect(quick).toEqual(await parseSummary(raw));
   });
 
   it.each(FALLBACK)('leaves %s to mailparser', (_name, raw) => {
@@ -127,7 +127,7 @@ describe('quick summary parse', () => {
       const result = quickSummary(raw);
       if (!result) continue;
       quick++;
-      expect(result, name).toEqual(await fullSummary(raw));
+      expect(result, name).toEqual(await parseSummary(raw));
     }
     // Plain-text fixtures exist (e.g. extract/en-verify-link-text-only.eml); some must qualify.
     expect(quick).toBeGreaterThan(0);
