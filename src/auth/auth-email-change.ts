@@ -72,12 +72,7 @@ export class EmailChangeFlows {
       kind: 'email_change_requested',
       newAddress: email.address,
     });
-    return {
-      status: 'code_sent',
-      email: email.address,
-      codeExpiresInSeconds: Math.ceil(limits.codeTtlMs / 1000),
-      resendAfterSeconds: Math.ceil(limits.resendCooldownMs / 1000),
-    };
+    return this.mail.codeSent('code_sent', email.address);
   }
 
   async verify(

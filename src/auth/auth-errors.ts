@@ -58,3 +58,12 @@ export const unauthenticated = (): AuthError => new AuthError(401, 'unauthentica
 
 export const invalidCredentials = (): AuthError =>
   new AuthError(401, 'invalid_credentials', 'the email or password is not correct');
+
+/**
+ * Throws an error a transaction returned. Flows that record a failure in the same transaction as
+ * the check return the error from it (a throw would roll the record back) and throw it here.
+ */
+export function orThrow<T>(value: T | AuthError): T {
+  if (value instanceof AuthError) throw value;
+  return value;
+}

@@ -215,7 +215,8 @@ export class MailFlows {
     return Math.ceil(this.deps.limits.codeTtlMs / 60_000);
   }
 
-  private codeSent(status: CodeSent['status'], email: string): CodeSent {
+  /** The 202 answer of every code-mail request. */
+  codeSent(status: CodeSent['status'], email: string): CodeSent {
     const { limits } = this.deps;
     return {
       status,

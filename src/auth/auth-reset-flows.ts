@@ -1,5 +1,5 @@
 import { audit, type AuthDeps, type ClientContext } from './auth-deps.ts';
-import { AuthError, refused } from './auth-errors.ts';
+import { AuthError, orThrow, refused } from './auth-errors.ts';
 import { FieldChecks } from './auth-input.ts';
 import { isWellFormedToken, tokenHash } from './auth-secrets.ts';
 import type { AuthUser, ResetTokenRecord } from './auth-types.ts';
@@ -77,8 +77,3 @@ export class ResetFlows {
     return record.expiresAt <= clock.now() ? tokenExpired() : record;
   }
 }
-
-const orThrow = <T>(value: T | AuthError): T => {
-  if (value instanceof AuthError) throw value;
-  return value;
-};
