@@ -15,7 +15,7 @@ import {
   type LatencyOutcome,
   type LatencyProbeSpec,
 } from './latency.ts';
-import { runLoad, type LoadOutcome } from './load.ts';
+import { probeUnderLoad, runLoad } from './load.ts';
 import { buildTemplate } from './mail.ts';
 import {
   checkVisible,
@@ -122,30 +122,14 @@ export async function latencyRun(p: LatencyParams): Promise<LatencyRun> {
         events ? runEventProbes(s, events) : runWaitProbes(s, waits);
       const warmProbes = await probe(spec(WARM_PROBES, 2_000_000));
 
-      const meter = new CpuMeter(server.pid);
-      const stop = { stopped: false };
-      const loading =
-        p.mode === 'idle'
-          ? null
-          : runLoad({
-              connections,
-              template,
-              messages: Infinity,
-              firstIndex: 1_000_000,
-              stop,
-              ratePerSecond: p.rate,
-            });
-      // Let the load reach its steady state before the first probe.
-      if (loading) await new Promise((r) => setTimeout(r, 300));
-      meter.reset();
-      let probes: LatencyOutcome;
-      try {
-        probes = await probe(spec(p.probes, p.warmup));
-      } finally {
-        stop.stopped = true;
-      }
-      const cpu = meter.read();
-      const load: LoadOutcome | null = loading ? await loading : null;
+      const {
+        result: probes,
+        load,
+        cpu,
+      } = await probeUnderLoad(
+        { pid: server.pid, connections, template, ratePerSecond: p.mode === 'idle' ? null : p.rate },
+        () => probe(spec(p.probes, p.warmup)),
+      );
       const accepted = warm.accepted + warmProbes.accepted + probes.accepted + (load?.accepted ?? 0);
       const check = await checkVisible(api, accepted);
       const announced = events ? await events.announcedAtLeast(accepted, 2000) : 0;

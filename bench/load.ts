@@ -4,6 +4,7 @@
  * or open-ended until stopped (for the latency probes).
  */
 import { performance } from 'node:perf_hooks';
+import { CpuMeter, type CpuShare } from './cpu.ts';
 import type { MessageTemplate } from './mail.ts';
 import { queuedId, type SmtpConnection, type Transaction } from './smtp-client.ts';
 
@@ -104,4 +105,43 @@ export async function runLoad(spec: LoadSpec): Promise<LoadOutcome> {
     ids,
     timeline: Array.from(buckets, (n) => ((n ?? 0) * 1000) / TIMELINE_MS),
   };
+}
+
+/**
+ * Runs `probe` with the server's CPU metered, over background load on `connections` unless
+ * `ratePerSecond` is null (idle): 0 is as fast as the server answers. The load starts 300 ms
+ * before the probes so that it has reached its steady state, and stops when they are done.
+ */
+export async function probeUnderLoad<T>(
+  spec: {
+    readonly pid: number;
+    readonly connections: readonly SmtpConnection[];
+    readonly template: MessageTemplate;
+    readonly ratePerSecond: number | null;
+  },
+  probe: () => Promise<T>,
+): Promise<{ result: T; load: LoadOutcome | null; cpu: CpuShare }> {
+  const meter = new CpuMeter(spec.pid);
+  const stop = { stopped: false };
+  const loading =
+    spec.ratePerSecond === null
+      ? null
+      : runLoad({
+          connections: spec.connections,
+          template: spec.template,
+          messages: Infinity,
+          firstIndex: 1_000_000,
+          stop,
+          ratePerSecond: spec.ratePerSecond,
+        });
+  if (loading) await new Promise((r) => setTimeout(r, 300));
+  meter.reset();
+  let result: T;
+  try {
+    result = await probe();
+  } finally {
+    stop.stopped = true;
+  }
+  const cpu = meter.read();
+  return { result, load: loading ? await loading : null, cpu };
 }

@@ -6,9 +6,9 @@
  */
 import { ApiClient } from './api-client.ts';
 import { CpuMeter, processMemoryMb, type CpuShare, type Quiet } from './cpu.ts';
-import { runLoad, type LoadOutcome } from './load.ts';
+import { probeUnderLoad, runLoad, type LoadOutcome } from './load.ts';
 import { buildTemplate } from './mail.ts';
-import { runProbes, type ProbeOutcome } from './probe.ts';
+import { runProbes } from './probe.ts';
 import { startServer, type BenchServer } from './server.ts';
 import { SmtpConnection } from './smtp-client.ts';
 import { distribution, round, type Distribution } from './stats.ts';
@@ -126,37 +126,27 @@ export async function visibilityRun(p: VisibilityParams): Promise<VisibilityRun>
     // Warm the API path too (route, JSON, keep-alive socket), as the load connections are warm.
     await api.total();
 
-    const meter = new CpuMeter(server.pid);
-    const stop = { stopped: false };
-    const loading =
-      p.mode === 'idle'
-        ? null
-        : runLoad({
-            connections,
-            template,
-            messages: Infinity,
-            firstIndex: 1_000_000,
-            stop,
-            ratePerSecond: p.mode === 'paced' ? p.rate : 0,
-          });
-    // Let the load reach its steady state before the first probe.
-    if (loading) await new Promise((r) => setTimeout(r, 300));
-    meter.reset();
-    let probes: ProbeOutcome;
-    try {
-      probes = await runProbes({
-        connection: probeConnection,
-        api,
+    const {
+      result: probes,
+      load,
+      cpu,
+    } = await probeUnderLoad(
+      {
+        pid: server.pid,
+        connections,
         template,
-        count: p.probes,
-        firstIndex: p.warmup,
-        gapMs: PROBE_GAP_MS,
-      });
-    } finally {
-      stop.stopped = true;
-    }
-    const cpu = meter.read();
-    const load: LoadOutcome | null = loading ? await loading : null;
+        ratePerSecond: p.mode === 'idle' ? null : p.mode === 'paced' ? p.rate : 0,
+      },
+      () =>
+        runProbes({
+          connection: probeConnection,
+          api,
+          template,
+          count: p.probes,
+          firstIndex: p.warmup,
+          gapMs: PROBE_GAP_MS,
+        }),
+    );
     const check = await checkVisible(api, warm.accepted + probes.accepted + (load?.accepted ?? 0));
     await Promise.all([...connections, probeConnection].map((c) => c.quit()));
     return {
