@@ -47,7 +47,7 @@ export function checkPassword(input: string, policy: PasswordPolicy): PasswordCh
  *   Any unlisted word, or three different listed ones, make a passphrase, which is what keeps
  *   "correct horse battery staple" and "tangerine-orbit-velvet-42" acceptable.
  */
-export function isCommonPassword(password: string): boolean {
+function isCommonPassword(password: string): boolean {
   const lower = password.toLowerCase();
   return forms(lower).some(isCommonForm);
 }

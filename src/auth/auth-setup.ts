@@ -56,17 +56,14 @@ export function startAuth(parts: AuthParts): AuthApi {
       await send({ from: auth.mailFrom, to, ...rendered });
     },
   });
-  const frontends = () => {
-    const origins = new Set(auth.allowedOrigins);
-    origins.add(new URL(appUrl()).origin);
-    return origins;
-  };
-  const allowed = () => {
-    const origins = frontends();
+  // Built at the first request: the HTTP port is only known once the listener is bound.
+  let origins: { frontends: ReadonlySet<string>; allowed: ReadonlySet<string> } | null = null;
+  const originSets = () => {
+    if (origins) return origins;
+    const frontends = new Set([...auth.allowedOrigins, new URL(appUrl()).origin]);
     const port = parts.httpPort();
-    origins.add(`http://127.0.0.1:${port}`);
-    origins.add(`http://localhost:${port}`);
-    origins.add(new URL(parts.httpUrl()).origin);
+    const own = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, new URL(parts.httpUrl()).origin];
+    origins = { frontends, allowed: new Set([...frontends, ...own]) };
     return origins;
   };
   const routes = authRoutes({
@@ -75,8 +72,8 @@ export function startAuth(parts: AuthParts): AuthApi {
     maxBodyBytes: auth.limits.maxBodyBytes,
     trustProxyHops: auth.trustProxyHops,
     harness: auth.harness,
-    allowedOrigins: allowed,
-    frontendOrigins: frontends,
+    allowedOrigins: () => originSets().allowed,
+    frontendOrigins: () => originSets().frontends,
   });
   return { routes, service, close: () => store.close() };
 }

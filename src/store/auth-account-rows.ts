@@ -41,7 +41,6 @@ const toPending = (r: PendingRow): PendingRegistration => ({
 export class AuthAccountRows {
   private readonly byKey;
   private readonly byId;
-  private readonly byPublicId;
   private readonly insertUser;
   private readonly pendingByKey;
   private readonly upsertPending;
@@ -52,7 +51,6 @@ export class AuthAccountRows {
   constructor(db: Db) {
     this.byKey = db.prepare<[string], UserRow>('SELECT * FROM auth_users WHERE email_key = ?');
     this.byId = db.prepare<[number], UserRow>('SELECT * FROM auth_users WHERE id = ?');
-    this.byPublicId = db.prepare<[string], UserRow>('SELECT * FROM auth_users WHERE public_id = ?');
     this.insertUser = db.prepare(
       `INSERT INTO auth_users (public_id, email, email_key, name, password_hash, created_at, updated_at)
        VALUES (@publicId, @email, @emailKey, @name, @passwordHash, @createdAt, @createdAt)`,
@@ -76,11 +74,6 @@ export class AuthAccountRows {
 
   userById(id: number): AuthUser | null {
     const row = this.byId.get(id);
-    return row ? toUser(row) : null;
-  }
-
-  userByPublicId(publicId: string): AuthUser | null {
-    const row = this.byPublicId.get(publicId);
     return row ? toUser(row) : null;
   }
 
