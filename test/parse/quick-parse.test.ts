@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSummary, quickSummary } from '../../src/parse/parse-summary.ts';
+import { simpleAddressList } from '../../src/parse/quick-parse.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) =>
@@ -132,4 +133,65 @@ describe('quick summary parse', () => {
     // Plain-text fixtures exist (e.g. extract/en-verify-link-text-only.eml); some must qualify.
     expect(quick).toBeGreaterThan(0);
   });
+});
+
+/** Address lists the quick path reads itself, and ones it must leave to mailparser's addressparser. */
+const SIMPLE_LISTS = [
+  'ann@example.test',
+  '<ann@example.test>',
+  'Ann <ann@example.test>',
+  'Ann Smith <ann.smith+tag@mail.example.test>',
+  '"Catchall Bench" <sender@bench.catchall.test>',
+  '"Smith, Ann" <ann@example.test>',
+  '"O\'Neil-Ann J." <ann@example.test>',
+  '"Ann"<ann@example.test>',
+  'a@example.test, b@example.test',
+  '"Smith,Ann" <a@example.test>',
+  '"-.,\'" <a@example.test>',
+  '"1 2 3" <123@example.test>',
+  'a@example.test,b@example.test',
+  'Ann <a@example.test> , "B, Bee" <b@example.test>, c@example.test',
+  'a@example.test,',
+  'UPPER_case%x@EXAMPLE.TEST',
+];
+const OTHER_LISTS = [
+  '',
+  'Team: ann@example.test, bob@example.test;',
+  'ann@example.test (Ann A.)',
+  '"quoted \\"name\\"" <q@example.test>',
+  'x@xn--bcher-kva.example',
+  '<>',
+  'undisclosed-recipients:;',
+  'plain',
+  'Ann  Two Spaces <a@example.test>',
+  'Ann<a@example.test>',
+  '" Ann" <a@example.test>',
+  'a@example.test b@example.test',
+  'a@example.test,, b@example.test',
+  '<a@example.test',
+  'Ann <a@example.test> trailing',
+];
+
+describe('address lists read without mailparser', () => {
+  it.each(SIMPLE_LISTS)('reads %s', (list) => {
+    expect(simpleAddressList(list)).not.toBeNull();
+  });
+  it.each(OTHER_LISTS)('leaves %s to addressparser', (list) => {
+    expect(simpleAddressList(list)).toBeNull();
+  });
+  it.each([...SIMPLE_LISTS, ...OTHER_LISTS])(
+    'gives what mailparser gives for To/Cc/From: %s',
+    async (list) => {
+      for (const headers of [
+        `From: ${list}\r\nTo: ${list}\r\nCc: ${list}\r\nReply-To: ${list}\r\nBcc: ${list}\r\n`,
+        `To: x@example.test\r\nTo: ${list}\r\nFrom: ${list}\r\nFrom: y@example.test\r\n`,
+        `To: Ann <ann@example.test>,\r\n  ${list}\r\nCc: ${list}\r\n\tz@example.test\r\n`,
+      ]) {
+        const raw = message(headers);
+        const quick = quickSummary(raw);
+        expect(quick, headers).not.toBeNull();
+        expect(quick, headers).toEqual(await parseSummary(raw));
+      }
+    },
+  );
 });
