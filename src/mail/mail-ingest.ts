@@ -49,6 +49,9 @@ export class MailIngest {
   readonly #deps: IngestDeps;
   readonly #commits: GroupCommit<WriteOp, string[]>;
   readonly #indexing = new Set<Promise<void>>();
+  /** Set when a message was committed since the last search flush (its search row may be queued). */
+  #searchBehind = false;
+  #searchFlush: Promise<void> | null = null;
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -86,6 +89,7 @@ export class MailIngest {
     if (quick) {
       const { index, summary } = quick;
       await this.#commits.submit({ kind: 'message', message: { ...message, index } });
+      this.#searchBehind = true;
       this.#accepted(incoming.raw.length);
       this.#deps.bus.publish({ type: 'message.new', message: summary });
       return { id, size: incoming.raw.length };
@@ -113,12 +117,49 @@ export class MailIngest {
     this.#track(work.then(() => undefined));
   }
 
+  /** Queues the search row of a message whose row a crash kept from being written (reindex.ts). */
+  searchLate(stored: UnindexedMessage): Promise<void> {
+    const work = this.#deps.parser.parse(stored.raw).then(async (parsed) => {
+      const { index } = indexOf(stored, parsed);
+      await this.#commits.submit({
+        kind: 'search',
+        row: { id: stored.id, summary: index.summary, searchText: index.searchText },
+      });
+      this.#searchBehind = true;
+    });
+    return this.#track(work);
+  }
+
   /**
-   * Resolves once every message accepted before the call is indexed (or failed to be); mail
-   * arriving meanwhile is not waited for, so a request is never held up by a steady stream.
+   * Resolves once every message accepted before the call is indexed (or failed to be) and can be
+   * found by a search; mail arriving meanwhile is not waited for, so a request is never held up
+   * by a steady stream.
    */
   async settled(): Promise<void> {
     if (this.#indexing.size > 0) await Promise.all([...this.#indexing]);
+    await this.#searchable();
+  }
+
+  /**
+   * The writer queues search rows and writes them in batches (store/mail-writes.ts); a request
+   * after new mail has them written first. Concurrent requests share one flush.
+   */
+  #searchable(): Promise<void> {
+    if (this.#searchBehind) {
+      this.#searchBehind = false;
+      const flush = this.#deps.writer.flushSearch().then(
+        () => {
+          if (this.#searchFlush === flush) this.#searchFlush = null;
+        },
+        (error: unknown) => {
+          if (this.#searchFlush === flush) this.#searchFlush = null;
+          // The rows stay queued and marked; searches miss the newest mail until a flush works.
+          this.#deps.log.error('writing the search index failed', error);
+        },
+      );
+      this.#searchFlush = flush;
+    }
+    return this.#searchFlush ?? Promise.resolve();
   }
 
   /** Records a session's state and new transcript lines (at close, or for a session with no mail). */
@@ -129,6 +170,7 @@ export class MailIngest {
   async #index(stored: UnindexedMessage, parsing: Promise<SummaryResult>): Promise<void> {
     const { index, summary } = indexOf(stored, await parsing);
     await this.#commits.submit({ kind: 'index', index });
+    this.#searchBehind = true;
     this.#deps.bus.publish({ type: 'message.new', message: summary });
   }
 

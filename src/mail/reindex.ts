@@ -23,5 +23,19 @@ export async function indexUnindexed(reads: MailReads, ingest: MailIngest, log: 
     done += rows.length;
   }
   if (done > 0) log.info(`indexed ${done} stored message(s) that were not indexed yet`);
+  const searchable = await writeMissingSearchRows(reads, ingest);
+  if (searchable > 0) log.info(`wrote the search rows of ${searchable} stored message(s)`);
   return done;
+}
+
+/** Search rows a crash kept from being written (store/mail-writes.ts queues them), oldest first. */
+async function writeMissingSearchRows(reads: MailReads, ingest: MailIngest): Promise<number> {
+  let done = 0;
+  for (let after = 0; ;) {
+    const { rows, lastSeq } = reads.searchPending(after, BATCH);
+    if (rows.length === 0) return done;
+    await Promise.all(rows.map((row) => ingest.searchLate(row)));
+    done += rows.length;
+    after = lastSeq;
+  }
 }

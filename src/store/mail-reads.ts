@@ -62,20 +62,16 @@ export class MailReads {
 
   /** Committed messages not indexed yet (after a crash, or from before migration 002), oldest first. */
   unindexed(limit: number): UnindexedMessage[] {
-    const rows = this.#sql.unindexed.all(limit) as {
-      id: string;
-      created_at: number;
-      raw: Buffer;
-      envelope: string;
-      session_id: string | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      createdAt: r.created_at,
-      raw: r.raw,
-      envelope: JSON.parse(r.envelope) as Envelope,
-      sessionId: r.session_id,
-    }));
+    return toUnindexed(this.#sql.unindexed.all(limit) as UnindexedRow[]);
+  }
+
+  /**
+   * Indexed messages whose search row was still queued when the process stopped (a crash),
+   * oldest first, after `afterSeq`; with the seq to continue from.
+   */
+  searchPending(afterSeq: number, limit: number): { rows: UnindexedMessage[]; lastSeq: number } {
+    const rows = this.#sql.searchPending.all(afterSeq, limit) as (UnindexedRow & { seq: number })[];
+    return { rows: toUnindexed(rows), lastSeq: rows[rows.length - 1]?.seq ?? afterSeq };
   }
 
   /** Every tag name, sorted as Mailpit sorts them (case-insensitively). */
@@ -181,6 +177,12 @@ function prepare(db: Db) {
       AS message_ids FROM smtp_sessions s ORDER BY s.seq DESC LIMIT ? OFFSET ?`),
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
     tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
+    searchPending: db.prepare(
+      `SELECT m.seq, m.id, m.created_at, r.raw, m.envelope, s.id AS session_id FROM search_pending p
+        JOIN messages m ON m.seq = p.seq JOIN message_raw r ON r.seq = m.seq
+        LEFT JOIN smtp_sessions s ON s.seq = m.session_seq
+        WHERE p.seq > ? ORDER BY p.seq LIMIT ?`,
+    ),
     unindexed: db.prepare(
       `SELECT m.id, m.created_at, r.raw, m.envelope, s.id AS session_id FROM messages m
         JOIN message_raw r ON r.seq = m.seq LEFT JOIN smtp_sessions s ON s.seq = m.session_seq
@@ -192,4 +194,22 @@ function prepare(db: Db) {
       'SELECT lines FROM smtp_transcript_chunks WHERE session_seq = ? ORDER BY chunk',
     ),
   };
+}
+
+interface UnindexedRow {
+  id: string;
+  created_at: number;
+  raw: Buffer;
+  envelope: string;
+  session_id: string | null;
+}
+
+function toUnindexed(rows: readonly UnindexedRow[]): UnindexedMessage[] {
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    raw: r.raw,
+    envelope: JSON.parse(r.envelope) as Envelope,
+    sessionId: r.session_id,
+  }));
 }

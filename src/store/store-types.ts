@@ -32,9 +32,17 @@ export interface MessageIndex {
   readonly tags: readonly string[];
 }
 
+/** The search row of a message stored indexed whose search row a crash kept from being written. */
+export interface LateSearchRow {
+  readonly id: string;
+  readonly summary: ParsedSummary;
+  readonly searchText: string;
+}
+
 export type WriteOp =
   | { readonly kind: 'message'; readonly message: NewMessage }
   | { readonly kind: 'index'; readonly index: MessageIndex }
+  | { readonly kind: 'search'; readonly row: LateSearchRow }
   | { readonly kind: 'session'; readonly session: SessionWrite };
 
 /** A committed message still to be indexed: just accepted, left by a crash, or from before migration 002. */

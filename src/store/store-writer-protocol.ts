@@ -10,6 +10,7 @@ export interface WriterInit {
 
 export type WriterCall =
   | { readonly call: 'writeBatch'; readonly ops: readonly WriteOp[] }
+  | { readonly call: 'flushSearch' }
   | { readonly call: 'delete'; readonly selection: Selection }
   | { readonly call: 'setRead'; readonly selection: Selection; readonly read: boolean }
   | { readonly call: 'setTags'; readonly ids: readonly string[]; readonly tags: readonly string[] }

@@ -16,10 +16,38 @@ const db = openWriterConnection(init.file, init.temporary);
 const writes = new MailWrites(db, init.maxMessages);
 const mailbox = new MailboxWrites(db);
 
+/**
+ * Pending search rows are written at most this long after they were queued, in one transaction,
+ * when no request needed them sooner (MailIngest.settled asks for them before any API request).
+ */
+const SEARCH_FLUSH_MS = 200;
+let searchTimer: NodeJS.Timeout | null = null;
+
+function scheduleSearchFlush(): void {
+  if (searchTimer || writes.pendingSearchRows === 0) return;
+  searchTimer = setTimeout(() => {
+    searchTimer = null;
+    try {
+      writes.flushSearch();
+    } catch {
+      // Deliberately swallowed: the rows stay queued (and marked in search_pending), so the next
+      // flush or the next start writes them; a request that needs them gets this error itself.
+    }
+    scheduleSearchFlush();
+  }, SEARCH_FLUSH_MS);
+}
+
 function run(call: WriterCall): unknown {
+  if (call.call === 'writeBatch') {
+    const pruned = writes.writeBatch(call.ops);
+    scheduleSearchFlush();
+    return pruned;
+  }
+  // Everything else may select messages by a search: it must see every stored message.
+  writes.flushSearch();
   switch (call.call) {
-    case 'writeBatch':
-      return writes.writeBatch(call.ops);
+    case 'flushSearch':
+      return null;
     case 'delete':
       return mailbox.delete(call.selection);
     case 'setRead':
@@ -35,6 +63,12 @@ function run(call: WriterCall): unknown {
 
 port.on('message', (request: WriterRequest | 'close') => {
   if (request === 'close') {
+    if (searchTimer) clearTimeout(searchTimer);
+    try {
+      writes.flushSearch();
+    } catch {
+      // Deliberately swallowed: the rows are marked in search_pending; the next start writes them.
+    }
     db.close();
     port.close();
     return;

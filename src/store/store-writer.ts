@@ -8,6 +8,8 @@ import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './st
 export interface StoreWriter {
   /** Commits the ops in one transaction; resolves with the IDs of messages pruned by --max. */
   writeBatch(ops: readonly WriteOp[]): Promise<string[]>;
+  /** Writes the search rows still queued, so a search sees every stored message. */
+  flushSearch(): Promise<void>;
   delete(selection: Selection): Promise<string[]>;
   setRead(selection: Selection, read: boolean): Promise<string[]>;
   setTags(ids: readonly string[], tags: readonly string[]): Promise<{ id: string; tags: string[] }[]>;
@@ -76,6 +78,7 @@ export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
 
   return {
     writeBatch: (ops) => call({ call: 'writeBatch', ops }) as Promise<string[]>,
+    flushSearch: () => call({ call: 'flushSearch' }).then(() => undefined),
     delete: (selection) => call({ call: 'delete', selection }) as Promise<string[]>,
     setRead: (selection, read) => call({ call: 'setRead', selection, read }) as Promise<string[]>,
     setTags: (ids, tags) => call({ call: 'setTags', ids, tags }) as Promise<{ id: string; tags: string[] }[]>,

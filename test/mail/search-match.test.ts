@@ -127,6 +127,8 @@ describe('in-memory matching agrees with the SQL search', () => {
         },
       ]);
     });
+    // The writer thread does this before any search and at close.
+    writes.flushSearch();
     writer.close();
     reads = new MailReads(database.db);
     stored.push(...reads.list(0, -1));

@@ -483,5 +483,49 @@ describe('crash (SIGKILL) while mail is arriving', () => {
     const list = (await (await childFetch(second, 'api/v1/messages?limit=1')).json()) as MessagesList;
     expect(list.total).toBeGreaterThanOrEqual(queued.length);
     expect(list.total).toBeLessThanOrEqual(connections * perConnection);
+    // Search rows are written behind the messages; whatever the kill left unwritten is repaired.
+    const found = (await (
+      await childFetch(second, 'api/v1/search?query=filler&limit=1')
+    ).json()) as MessagesList;
+    expect(found.messages_count).toBe(list.total);
+  });
+
+  it('repairs the search rows that were still queued when the process was killed', async () => {
+    const first = await startChild();
+    const count = 40;
+    const queued: Queued[] = [];
+    const problems: string[] = [];
+    // Killed right after the last 250, long before the writer's 200 ms search flush: no request
+    // came, so every search row is still queued in memory and only marked in search_pending.
+    await pipelineMessages(
+      first.smtpPort,
+      'late',
+      count,
+      count,
+      (q) => {
+        queued.push(q);
+        if (queued.length === count) first.process.kill('SIGKILL');
+      },
+      problems,
+    );
+    expect(await first.waitForExit()).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(problems).toEqual([]);
+
+    const second = await startChild();
+    const found = (await (
+      await childFetch(second, 'api/v1/search?query=filler&limit=100')
+    ).json()) as MessagesList;
+    expect(found.messages_count).toBe(count);
+    expect(new Set(found.messages.map((m) => m.ID))).toEqual(new Set(queued.map((q) => q.id)));
+    expect(second.stderr).toMatch(/wrote the search rows of \d+ stored message/);
+    // Repaired once: a third start has nothing left to do.
+    second.process.kill('SIGTERM');
+    await second.waitForExit();
+    const third = await startChild();
+    const again = (await (
+      await childFetch(third, 'api/v1/search?query=filler&limit=1')
+    ).json()) as MessagesList;
+    expect(again.messages_count).toBe(count);
+    expect(third.stderr).not.toMatch(/wrote the search rows/);
   });
 });
