@@ -23,7 +23,7 @@ export interface BenchOptions {
   /** The scenario groups to run. */
   readonly only: ReadonlySet<Group>;
   /** How catchall is started: through tsx from src/, or compiled by tsc first. */
-  readonly runner: 'tsx' | 'built';
+  readonly runner: 'start' | 'built';
   /** Which catchall: "worktree", or a commit such as "head" (unaffected by edits during the run). */
   readonly source: string;
   readonly quick: boolean;
@@ -58,9 +58,9 @@ Options:
   --store-repeat N    times each list/search query is asked (default 20)
   --only LIST         any of ingest,visibility,events,wait,store, or all (default all);
                       "latency" = events,wait
-  --runner WHAT       tsx (default: the node command of \`npm start\`, src/ through tsx) or
-                      built (compile src/ with tsc into a temporary folder and run
-                      node dist/main.js, as the npm package does)
+  --runner WHAT       start (default: the node command of \`npm start\`, after its prestart
+                      build of dist/) or built (compile src/ with tsc into a temporary folder
+                      and run node dist/main.js, as the npm package does: no heap flags)
   --source WHAT       worktree (default: the checkout as it is), head, or any commit: runs a
                       git archive of that commit, so edits to src/ during the run do not
                       change what is measured (and commits can be compared)
@@ -121,9 +121,9 @@ export function parseOptions(argv: readonly string[]): Parsed {
     else if ((GROUPS as readonly string[]).includes(word)) only.add(word as Group);
     else throw new Error(`--only takes ${GROUPS.join(', ')}, latency or all (got "${word}")`);
   }
-  const runner = values.runner ?? 'tsx';
-  if (runner !== 'tsx' && runner !== 'built')
-    throw new Error(`--runner must be tsx or built (got "${runner}")`);
+  const runner = values.runner ?? 'start';
+  if (runner !== 'start' && runner !== 'built')
+    throw new Error(`--runner must be start or built (got "${runner}")`);
   const source = values.source ?? 'worktree';
   const options: BenchOptions = {
     sizes,

@@ -76,7 +76,13 @@ export function useSnapshot(rev: string): { dir: string; commit: string } {
   }).trim();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'catchall-bench-src-'));
   tempDirs.push(dir);
-  const files = ['src', 'web', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+  const listed = execFileSync('git', ['ls-tree', '--name-only', commit], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  // scripts/ holds the build `npm start` runs first (since it runs dist/); older commits lack it.
+  const wanted = ['src', 'web', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+  const files = wanted.filter((f) => listed.split('\n').includes(f));
   const tar = execFileSync('git', ['archive', '--format=tar', commit, ...files], {
     cwd: REPO_ROOT,
     maxBuffer: 512 * 1024 * 1024,
@@ -121,8 +127,14 @@ export function useBuiltCatchall(): string {
  */
 export function useStartScript(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(sourceRoot, 'package.json'), 'utf8')) as {
-    scripts?: { start?: string };
+    scripts?: { start?: string; prestart?: string };
   };
+  // npm runs prestart first: since it builds dist/ (scripts/ensure-built.mjs), so does this.
+  const prestart = pkg.scripts?.prestart?.trim().split(/\s+/) ?? [];
+  if (prestart.length > 0) {
+    if (prestart[0] !== 'node') throw new Error(`the prestart script is not a plain "node …" command`);
+    execFileSync(process.execPath, prestart.slice(1), { cwd: sourceRoot, stdio: 'inherit' });
+  }
   const script = pkg.scripts?.start ?? '';
   const words = script.trim().split(/\s+/);
   if (words[0] !== 'node' || words.length < 2 || words.some((w) => /[$&|;<>'"`]/.test(w))) {
