@@ -97,12 +97,11 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<Runn
       await ingest.settled();
     });
 
-    const mailbox = new Mailbox(reads, {
-      body: parseMessageBody,
-      part: parsePart,
-      headers: readHeaders,
-      extract,
-    });
+    const mailbox = new Mailbox(
+      reads,
+      { body: parseMessageBody, part: parsePart, headers: readHeaders, extract },
+      (sessionId) => smtp.unwrittenTranscript(sessionId),
+    );
     const changes = new MailboxChanges(writer, bus, stats);
     const waiter = new MessageWaiter(bus, mailbox);
     const info = {

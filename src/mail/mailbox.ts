@@ -1,6 +1,13 @@
 import type { MailReads } from '../store/mail-reads.ts';
 import type { MailboxStats, SessionRecord } from '../store/store-types.ts';
-import type { FoundCode, FoundLink, MessageBody, MessageSummary, SmtpSessionInfo } from './mail-types.ts';
+import type {
+  FoundCode,
+  FoundLink,
+  MessageBody,
+  MessageSummary,
+  SmtpSessionInfo,
+  TranscriptLine,
+} from './mail-types.ts';
 import type { SearchQuery } from './search-types.ts';
 
 export interface MessageView {
@@ -45,10 +52,20 @@ export interface BodyParser {
 export class Mailbox {
   readonly #store: MailReads;
   readonly #parser: BodyParser;
+  readonly #unwrittenTranscript: (sessionId: string) => readonly TranscriptLine[];
 
-  constructor(store: MailReads, parser: BodyParser) {
+  /**
+   * `unwrittenTranscript` gives an open SMTP session's latest transcript lines, which are written
+   * to the database in chunks (smtp/smtp-session-recorder.ts).
+   */
+  constructor(
+    store: MailReads,
+    parser: BodyParser,
+    unwrittenTranscript: (sessionId: string) => readonly TranscriptLine[] = () => [],
+  ) {
     this.#store = store;
     this.#parser = parser;
+    this.#unwrittenTranscript = unwrittenTranscript;
   }
 
   stats(): MailboxStats {
@@ -125,7 +142,10 @@ export class Mailbox {
   }
 
   session(id: string): SessionRecord | null {
-    return this.#store.session(id);
+    const stored = this.#store.session(id);
+    if (!stored) return null;
+    const unwritten = this.#unwrittenTranscript(id);
+    return unwritten.length === 0 ? stored : { ...stored, transcript: [...stored.transcript, ...unwritten] };
   }
 
   /** SMTP sessions, newest first. */

@@ -47,6 +47,8 @@ export interface SmtpService {
   readonly listeners: readonly BoundListener[];
   /** Stops accepting, lets transactions in DATA finish (up to graceMs), then closes every connection. */
   close(graceMs: number): Promise<void>;
+  /** Transcript lines of an open session not written to the database yet (none if it is closed). */
+  unwrittenTranscript(sessionId: string): readonly TranscriptLine[];
 }
 
 /** Per-connection state, keyed by smtp-server's connection id. */
@@ -175,7 +177,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       clearTimeout(connection.watchdog);
       log.debug(`smtp session ${connection.recorder.id} closed after ${connection.delivered} message(s)`);
       const write = Promise.resolve(connection.inFlight)
-        .then(() => deps.ingest.recordSession(connection.recorder.take()))
+        .then(() => deps.ingest.recordSession(connection.recorder.take(deps.now())))
         .catch((error: unknown) => log.error('could not record an SMTP session', error))
         .finally(() => sessionWrites.delete(write));
       sessionWrites.add(write);
@@ -222,7 +224,7 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
       const message = await deps.ingest.accept({
         raw,
         envelope: toEnvelope(session),
-        session: connection.recorder.take(),
+        session: connection.recorder.takeForMessage(deps.now()),
       });
       connection.delivered++;
       log.debug(`stored ${message.id} (${message.size} bytes) in session ${connection.recorder.id}`);
@@ -267,6 +269,12 @@ export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
 
   return {
     listeners,
+    unwrittenTranscript(sessionId) {
+      for (const connection of connections.values()) {
+        if (connection.recorder.id === sessionId) return connection.recorder.unwritten();
+      }
+      return [];
+    },
     async close(graceMs) {
       closing = true;
       const closed = servers.map(({ server }) => {

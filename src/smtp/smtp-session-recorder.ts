@@ -12,13 +12,24 @@ const MAX_TRANSCRIPT_CHARS = 1024 * 1024;
 type Info = Omit<SmtpSessionInfo, 'messageIds'>;
 
 /**
- * One SMTP connection's state and transcript while it is open. Lines wait here until the next
- * write (a delivered message or the close), so the transcript is stored in chunks.
+ * Transcript lines are written with a delivered message only once this many have gathered (about
+ * 25 messages of a pipelined session) or a second has passed since the last write; reads merge
+ * the rest in from here (unwritten()). Written with every message, ten interleaved sessions
+ * dirtied about 7 more database pages per group commit of 4 messages, 20 µs more writer time
+ * per 2 KB message (scratch benchmark of store/mail-writes.ts, 21 against 14 pages).
+ */
+const LINES_PER_WRITE = 200;
+const WRITE_AFTER_MS = 1000;
+
+/**
+ * One SMTP connection's state and transcript while it is open. Lines wait here until a write
+ * (a delivered message once enough are due, or the close), so the transcript is stored in chunks.
  */
 export class SessionRecorder {
   #info: Info;
   #pending: TranscriptLine[] = [];
   #chars = 0;
+  #writtenAt: number;
 
   constructor(info: Pick<Info, 'id' | 'startedAt' | 'listener' | 'clientAddress' | 'clientPort'>) {
     this.#info = {
@@ -31,6 +42,7 @@ export class SessionRecorder {
       tlsCipher: null,
       transcriptTruncated: false,
     };
+    this.#writtenAt = info.startedAt;
   }
 
   get id(): string {
@@ -60,10 +72,23 @@ export class SessionRecorder {
     return line;
   }
 
-  /** The session's state plus the lines added since the last take(). */
-  take(): SessionWrite {
+  /** The session's state plus the lines added since the last take() (at the session's close). */
+  take(now: number): SessionWrite {
     const newLines = this.#pending;
     this.#pending = [];
+    this.#writtenAt = now;
     return { info: this.#info, newLines };
+  }
+
+  /** What a delivered message writes: the session's state, and its lines once enough are due. */
+  takeForMessage(now: number): SessionWrite {
+    if (this.#pending.length >= LINES_PER_WRITE || now - this.#writtenAt >= WRITE_AFTER_MS)
+      return this.take(now);
+    return { info: this.#info, newLines: [] };
+  }
+
+  /** Lines not taken yet, for a read of the open session's transcript. */
+  unwritten(): readonly TranscriptLine[] {
+    return this.#pending;
   }
 }

@@ -241,6 +241,47 @@ describe('SMTP conversation', () => {
     expect(text).not.toContain('top-secret-pw');
     expect(text).not.toContain(Buffer.from('top-secret-pw').toString('base64'));
   });
+
+  it('shows an open session its latest lines, and each line once after the close', async () => {
+    // Lines are written to the database in chunks (every 200 lines or after a second), so a read
+    // of an open session merges the newest ones in from the live connection.
+    const smtp = await greet(app.smtpPort);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await smtp.command('MAIL FROM:<open@example.test>');
+      await smtp.command('RCPT TO:<b@example.test>');
+      await smtp.command('DATA');
+      smtp.write(dataPayload(rfc822({ Subject: `open ${i}` }, 'hello')));
+      ids.push(queuedId((await smtp.read()).text));
+    }
+    await smtp.command('NOOP');
+    const message = await app.json<MessageJson>(`api/v1/message/${ids[2]}`);
+    const lines = async () => {
+      const res = await app.http(`api/v1/session/${message.SessionID}`);
+      const doc = (await res.json()) as { Ended: string | null; Transcript: { Dir: string; Text: string }[] };
+      return { ended: doc.Ended, lines: doc.Transcript.map((l) => `${l.Dir}: ${l.Text}`) };
+    };
+    const open = await lines();
+    expect(open.ended).toBeNull();
+    for (const id of ids) {
+      expect(open.lines.filter((l) => l.startsWith(`S: 250 2.6.0 Ok: queued as ${id}`))).toHaveLength(1);
+    }
+    expect(open.lines.at(-2)).toBe('C: NOOP');
+    expect(open.lines.at(-1)).toMatch(/^S: 250 /);
+
+    await smtp.command('QUIT');
+    await smtp.closed;
+    const closed = await eventually(async () => {
+      const now = await lines();
+      return now.ended ? now : undefined;
+    });
+    expect(closed.lines.slice(0, open.lines.length)).toEqual(open.lines);
+    expect(closed.lines.slice(open.lines.length)).toEqual([
+      'C: QUIT',
+      expect.stringMatching(/^S: 221 /),
+      '*: connection closed',
+    ]);
+  });
 });
 
 describe('SMTP timeouts', () => {
