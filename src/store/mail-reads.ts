@@ -3,7 +3,7 @@ import type { Db } from './store-open.ts';
 import type { LineTuple, MailboxStats, SessionRecord, UnindexedMessage } from './store-types.ts';
 import { rowToSummary, SUMMARY_COLUMNS, SUMMARY_FROM, type MessageRow } from './message-rows.ts';
 import type { SearchQuery } from '../mail/search-types.ts';
-import { searchFilter } from './search-sql.ts';
+import { searchFilter, textOnlyMatch } from './search-sql.ts';
 
 /** Every read of the mailbox, on the main thread's read-only connection. */
 export class MailReads {
@@ -37,13 +37,38 @@ export class MailReads {
          ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
       )
       .all(...params, limit, start) as MessageRow[];
-    const counts = this.#db
-      .prepare(
-        `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m
-         WHERE m.indexed = 1 AND ${where}`,
-      )
-      .get(...params) as { total: number; unread: number };
+    const counts =
+      this.#textCounts(query) ??
+      (this.#db
+        .prepare(
+          `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m
+           WHERE m.indexed = 1 AND ${where}`,
+        )
+        .get(...params) as { total: number; unread: number });
     return { messages: rows.map(rowToSummary), ...counts };
+  }
+
+  /**
+   * The counts of a text-only search without reading message rows: the full-text index holds one
+   * row per listed message (written before any request is answered, mail-ingest.ts), so it gives
+   * the total, and the read matches come from the small index of read messages (migration 006).
+   */
+  #textCounts(query: SearchQuery): { total: number; unread: number } | null {
+    const match = textOnlyMatch(query);
+    if (!match) return null;
+    const { positive, negative } = match;
+    if (positive !== null) {
+      const expression = negative === null ? positive : `(${positive}) NOT (${negative})`;
+      const total = (this.#sql.ftsCount.get(expression) as { n: number }).n;
+      const read = (this.#sql.readMatches.get(expression) as { n: number }).n;
+      return { total, unread: total - read };
+    }
+    // Only negated terms: everything listed but what the negated terms match.
+    const all = this.stats();
+    const excluded = (this.#sql.ftsCount.get(negative) as { n: number }).n;
+    const excludedRead = (this.#sql.readMatches.get(negative) as { n: number }).n;
+    const total = all.total - excluded;
+    return { total, unread: total - (all.total - all.unread - excludedRead) };
   }
 
   /** Whether one message matches a search: the same SQL as search(), limited to its row. */
@@ -177,6 +202,9 @@ function prepare(db: Db) {
       AS message_ids FROM smtp_sessions s ORDER BY s.seq DESC LIMIT ? OFFSET ?`),
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
     tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
+    ftsCount: db.prepare('SELECT count(*) AS n FROM message_search WHERE message_search MATCH ?'),
+    readMatches: db.prepare(`SELECT count(*) AS n FROM messages m INDEXED BY messages_read
+      JOIN message_search s ON s.rowid = m.seq WHERE m.read = 1 AND message_search MATCH ?`),
     searchPending: db.prepare(
       `SELECT m.seq, m.id, m.created_at, r.raw, m.envelope, s.id AS session_id FROM search_pending p
         JOIN messages m ON m.seq = p.seq JOIN message_raw r ON r.seq = m.seq

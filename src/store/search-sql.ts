@@ -58,6 +58,30 @@ export function searchFilter(query: SearchQuery): SqlFilter {
   return { where: clauses.length > 0 ? clauses.join(' AND ') : '1', params };
 }
 
+/**
+ * A search made only of text terms as one full-text expression for its positive terms and one
+ * for its negated ones (null when there are none); null when it has any other term, or no term
+ * with a word in it. Such a search can be counted from the FTS5 index alone (mail-reads.ts).
+ */
+export function textOnlyMatch(
+  query: SearchQuery,
+): { positive: string | null; negative: string | null } | null {
+  const positive: string[] = [];
+  const negative: string[] = [];
+  for (const term of query) {
+    if (term.kind !== 'text') return null;
+    const phrase = phraseQuery(term.value);
+    if (phrase === null) continue;
+    const columns = COLUMNS[term.field];
+    (term.negate ? negative : positive).push(`(${columns ? `${columns} : ${phrase}` : phrase})`);
+  }
+  if (positive.length === 0 && negative.length === 0) return null;
+  return {
+    positive: positive.length > 0 ? positive.join(' AND ') : null,
+    negative: negative.length > 0 ? negative.join(' OR ') : null,
+  };
+}
+
 function plainClause(term: Exclude<SearchTerm, { kind: 'text' }>): [string, unknown[]] {
   switch (term.kind) {
     case 'tag':

@@ -6,6 +6,7 @@ import { MailWrites } from '../../src/store/mail-writes.ts';
 import { openDatabase, openWriterConnection, type OpenedDatabase } from '../../src/store/store-open.ts';
 import type { Db } from '../../src/store/store-open.ts';
 import type { WriteOp } from '../../src/store/store-types.ts';
+import { searchFilter } from '../../src/store/search-sql.ts';
 
 const ENVELOPE = {
   mailFrom: 'app@example.test',
@@ -122,5 +123,39 @@ describe('search rows written behind the messages', () => {
     expect(ids(reads, 'mango')).toEqual([]);
     expect(ids(reads, 'lime')).toEqual(['next']);
     expect(ids(reads, 'kiwi')).toEqual(['kept']);
+  });
+
+  it('counts text searches from the index exactly as a count over the message rows does', () => {
+    const { writes, reads } = open();
+    const words = ['apricot plum', 'apricot', 'plum', 'kiwi', 'apricot kiwi'];
+    for (let i = 0; i < 40; i++)
+      writes.writeBatch([indexedMessage(`m${i}`, words[i % words.length] as string)]);
+    writes.flushSearch();
+    writer.prepare('UPDATE messages SET read = 1 WHERE seq % 3 = 0').run();
+    for (const text of [
+      'apricot',
+      'plum',
+      '-apricot',
+      'apricot -plum',
+      'apricot plum',
+      '-apricot -kiwi',
+      'subject:m1',
+      '-subject:m1 kiwi',
+      'to:ann',
+      'nothing-matches',
+      '-nothing',
+    ]) {
+      const parsed = parseSearch(text, undefined);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const { where, params } = searchFilter(parsed.query);
+      const expected = writer
+        .prepare(
+          `SELECT count(*) AS total, coalesce(sum(m.read = 0), 0) AS unread FROM messages m
+           WHERE m.indexed = 1 AND ${where}`,
+        )
+        .get(...params);
+      const { total, unread } = reads.search(parsed.query, 0, 1);
+      expect({ total, unread }, text).toEqual(expected);
+    }
   });
 });
