@@ -31,12 +31,7 @@ export class MailReads {
     limit: number,
   ): { messages: MessageSummary[]; total: number; unread: number } {
     const { where, params } = searchFilter(query);
-    const rows = this.#db
-      .prepare(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.indexed = 1 AND ${where}
-         ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...params, limit, start) as MessageRow[];
+    const rows = this.#matching(where, params, start, limit);
     const counts =
       this.#textCounts(query) ??
       (this.#db
@@ -48,6 +43,15 @@ export class MailReads {
     return { messages: rows.map(rowToSummary), ...counts };
   }
 
+  #matching(where: string, params: unknown[], start: number, limit: number): MessageRow[] {
+    return this.#db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m.indexed = 1 AND ${where}
+         ORDER BY m.seq DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, start) as MessageRow[];
+  }
+
   /**
    * The counts of a text-only search without reading message rows: the full-text index holds one
    * row per listed message (written before any request is answered, mail-ingest.ts), so it gives
@@ -57,18 +61,17 @@ export class MailReads {
     const match = textOnlyMatch(query);
     if (!match) return null;
     const { positive, negative } = match;
+    const matches = (expression: string) =>
+      this.#sql.textCounts.get(expression) as { total: number; read: number };
     if (positive !== null) {
-      const expression = negative === null ? positive : `(${positive}) NOT (${negative})`;
-      const total = (this.#sql.ftsCount.get(expression) as { n: number }).n;
-      const read = (this.#sql.readMatches.get(expression) as { n: number }).n;
+      const { total, read } = matches(negative === null ? positive : `(${positive}) NOT (${negative})`);
       return { total, unread: total - read };
     }
     // Only negated terms: everything listed but what the negated terms match.
     const all = this.stats();
-    const excluded = (this.#sql.ftsCount.get(negative) as { n: number }).n;
-    const excludedRead = (this.#sql.readMatches.get(negative) as { n: number }).n;
-    const total = all.total - excluded;
-    return { total, unread: total - (all.total - all.unread - excludedRead) };
+    const excluded = matches(negative as string);
+    const total = all.total - excluded.total;
+    return { total, unread: total - (all.total - all.unread - excluded.read) };
   }
 
   /** Whether one message matches a search: the same SQL as search(), limited to its row. */
@@ -82,7 +85,9 @@ export class MailReads {
 
   /** The newest message matching a search (for `latest?query=`). */
   latestMatching(query: SearchQuery): MessageSummary | null {
-    return this.search(query, 0, 1).messages[0] ?? null;
+    const { where, params } = searchFilter(query);
+    const [row] = this.#matching(where, params, 0, 1);
+    return row ? rowToSummary(row) : null;
   }
 
   /** Committed messages not indexed yet (after a crash, or from before migration 002), oldest first. */
@@ -202,9 +207,10 @@ function prepare(db: Db) {
       AS message_ids FROM smtp_sessions s ORDER BY s.seq DESC LIMIT ? OFFSET ?`),
     sessionMessages: db.prepare('SELECT id FROM messages WHERE session_seq = ? ORDER BY seq'),
     tags: db.prepare('SELECT name FROM tags ORDER BY name COLLATE NOCASE'),
-    ftsCount: db.prepare('SELECT count(*) AS n FROM message_search WHERE message_search MATCH ?'),
-    readMatches: db.prepare(`SELECT count(*) AS n FROM messages m INDEXED BY messages_read
-      JOIN message_search s ON s.rowid = m.seq WHERE m.read = 1 AND message_search MATCH ?`),
+    // One pass over the matches, each looked up in the small index of read messages.
+    textCounts: db.prepare(`SELECT count(*) AS total, count(r.seq) AS read FROM message_search s
+      LEFT JOIN messages r INDEXED BY messages_read ON r.seq = s.rowid AND r.read = 1
+      WHERE message_search MATCH ?`),
     searchPending: db.prepare(
       `SELECT m.seq, m.id, m.created_at, r.raw, m.envelope, s.id AS session_id FROM search_pending p
         JOIN messages m ON m.seq = p.seq JOIN message_raw r ON r.seq = m.seq
