@@ -1,4 +1,12 @@
 import { MailParser, type ParsedMail } from 'mailparser';
+import {
+  headerLines,
+  MAX_HEADER_BYTES,
+  plainHeaderBytes,
+  simpleTextPlain,
+  type HeaderLine,
+} from './quick-headers.ts';
+import { mixedBody, mixedBoundary, type QuickAttachment } from './quick-multipart.ts';
 
 /**
  * What simpleParser would return for the commonest mail a test suite sends: one text/plain part
@@ -13,22 +21,36 @@ import { MailParser, type ParsedMail } from 'mailparser';
  */
 export function quickParse(raw: Buffer): ParsedMail | null {
   const headerEnd = raw.indexOf('\r\n\r\n');
-  if (headerEnd <= 0 || headerEnd > MAX_HEADER_BYTES || !plainHeaderBytes(raw, headerEnd)) return null;
+  if (headerEnd <= 0 || headerEnd > MAX_HEADER_BYTES || !plainHeaderBytes(raw, 0, headerEnd)) return null;
   const lines = headerLines(raw.toString('latin1', 0, headerEnd));
-  if (lines === null || !simpleTextPlain(lines)) return null;
+  if (lines === null) return null;
+  const body = bodyOf(raw, headerEnd + 4, lines);
+  if (body === null) return null;
   const summaryLines = lines.filter((l) => SUMMARY_HEADERS.has(l.key));
   const addresses = simpleAddressHeaders(summaryLines);
   const headers = processor.processHeaders(
     addresses ? summaryLines.filter((l) => !ADDRESS_FIELDS.has(l.key)) : summaryLines,
   );
-  const parsed: Record<string, unknown> = { attachments: [], headers, headerLines: lines };
+  const parsed: Record<string, unknown> = { attachments: body.attachments, headers, headerLines: lines };
   // simpleParser copies these header values onto the result (its 'end' handler).
   for (const [key, field] of SUMMARY_FIELDS) if (headers.has(key)) parsed[field] = headers.get(key);
   if (addresses) Object.assign(parsed, addresses);
-  const text = raw.toString('utf8', headerEnd + 4).replace(/\r?\n/g, '\n');
   // mailparser leaves `text` unset for an empty body.
-  if (text) parsed.text = text;
+  if (body.text) parsed.text = body.text;
   return parsed as unknown as ParsedMail;
+}
+
+/** The text and attachments of a body the quick parse can read, or null. */
+function bodyOf(
+  raw: Buffer,
+  bodyStart: number,
+  lines: readonly HeaderLine[],
+): { text: string; attachments: QuickAttachment[] } | null {
+  if (simpleTextPlain(lines)) {
+    return { text: raw.toString('utf8', bodyStart).replace(/\r?\n/g, '\n'), attachments: [] };
+  }
+  const boundary = mixedBoundary(lines);
+  return boundary === null ? null : mixedBody(raw, bodyStart, boundary);
 }
 
 /**
@@ -110,88 +132,9 @@ function unfoldedValue(line: string): string {
     .trim();
 }
 
-interface HeaderLine {
-  readonly key: string;
-  line: string;
-}
-
-/** Far below mailparser's own limit for a header block (1 MiB); real mail has a few KB. */
-const MAX_HEADER_BYTES = 64 * 1024;
-
 interface HeaderProcessor {
   processHeaders(lines: HeaderLine[]): ParsedMail['headers'];
 }
 
 /** mailparser's header decoding; one instance serves every call (processHeaders keeps no state). */
 const processor = new MailParser() as unknown as HeaderProcessor;
-
-/**
- * Printable ASCII, tab and CRLF only, and no encoded word ("=?"): then mailparser's decoding
- * (libmime.decodeHeader, the binary-to-UTF-8 round trip, decodeWords) leaves every value as is.
- */
-function plainHeaderBytes(raw: Buffer, end: number): boolean {
-  for (let i = 0; i < end; i++) {
-    const c = raw[i] as number;
-    if (c >= 0x20 && c < 0x7f) {
-      if (c === 0x3d && raw[i + 1] === 0x3f) return false;
-      continue;
-    }
-    if (c === 0x09) continue;
-    if (c === 0x0d && raw[i + 1] === 0x0a) {
-      i++;
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
-/**
- * The header lines as mailsplit's Headers reports them: key lower-cased, folded lines joined
- * with CRLF. Null for anything that is not a plain "Name: value" block (mbox "From " lines,
- * lines without a colon or with an unusual name).
- */
-function headerLines(block: string): HeaderLine[] | null {
-  const lines: HeaderLine[] = [];
-  for (const text of block.split('\r\n')) {
-    if (text.charCodeAt(0) === 0x20 || text.charCodeAt(0) === 0x09) {
-      const last = lines[lines.length - 1];
-      if (!last) return null;
-      last.line += `\r\n${text}`;
-      continue;
-    }
-    const colon = text.indexOf(':');
-    if (colon <= 0 || !/^[A-Za-z0-9-]+$/.test(text.slice(0, colon))) return null;
-    lines.push({ key: text.slice(0, colon).toLowerCase(), line: text });
-  }
-  return lines;
-}
-
-/** One text/plain part in 7bit or 8bit, in UTF-8 or US-ASCII (mailparser decodes neither). */
-function simpleTextPlain(lines: readonly HeaderLine[]): boolean {
-  let type = 0;
-  let encoding = 0;
-  for (const { key, line } of lines) {
-    if (key === 'content-type') {
-      if (
-        type++ > 0 ||
-        !/^text\/plain(?:\s*;\s*charset\s*=\s*(?:"?(?:utf-8|us-ascii)"?))?\s*;?$/i.test(valueOf(line))
-      ) {
-        return false;
-      }
-    } else if (key === 'content-transfer-encoding') {
-      if (encoding++ > 0 || !/^(?:7bit|8bit)$/i.test(valueOf(line))) return false;
-    } else if (key === 'content-disposition') {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** A header line's value, unfolded and trimmed. */
-function valueOf(line: string): string {
-  return line
-    .slice(line.indexOf(':') + 1)
-    .replace(/\r\n/g, '')
-    .trim();
-}

@@ -93,6 +93,43 @@ const QUICK: [string, Buffer][] = [
   ],
 ];
 
+const B = '----=_catchall_bench_boundary';
+const PDF = 'JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSL0ZpbHRlci9GbGF0ZURlY29kZT4+'.repeat(40);
+const mixedHead = (boundary = B, extra = '') =>
+  `${BENCH_HEAD}Content-Type: multipart/mixed; boundary="${boundary}"\r\n${extra}`;
+const textPart = (body = BODY, headers = PLAIN) => `--${B}\r\n${headers}\r\n${body}`;
+const pdfPart = (name = 'report.pdf', headers?: string) =>
+  `--${B}\r\n${headers ?? `Content-Type: application/pdf; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n`}\r\n${PDF}\r\n`;
+const mixed = (parts: string[], close = `--${B}--\r\n`, head = mixedHead()) =>
+  message(head, parts.join('') + close);
+
+/** multipart/mixed mail with a text part and attachments, read without mailparser too. */
+const QUICK_MIXED: [string, Buffer][] = [
+  ['the bench 100 KB shape: text and a PDF', mixed([textPart(), pdfPart()])],
+  ['text only', mixed([textPart()])],
+  [
+    'two attachments, one with a bare file name',
+    mixed([
+      textPart(),
+      pdfPart('a.pdf'),
+      pdfPart(
+        'b',
+        'Content-Type: image/png\r\nContent-Disposition: attachment; filename=b.png\r\nContent-Transfer-Encoding: base64\r\n',
+      ),
+    ]),
+  ],
+  ['a file name with spaces', mixed([textPart(), pdfPart('annual report 2026.pdf')])],
+  [
+    'an unquoted boundary and no final line break',
+    mixed([textPart(), pdfPart()], `--${B}--`, mixedHead().replace(`"${B}"`, B)),
+  ],
+  ['UTF-8 text with a code', mixed([textPart('Grüße — your code is 482913\r\n'), pdfPart()])],
+  [
+    'a text part without headers of its own',
+    mixed([`--${B}\r\nContent-Type: text/plain\r\n\r\nplain\r\n`, pdfPart()]),
+  ],
+];
+
 /** Messages the quick path must leave to mailparser. */
 const FALLBACK: [string, Buffer][] = [
   ['an encoded word', message('Subject: =?UTF-8?Q?Caf=C3=A9?=\r\n')],
@@ -108,6 +145,71 @@ const FALLBACK: [string, Buffer][] = [
   ['an mbox From line', message('From someone Mon Nov 23 12:00:00 2026\r\nSubject: x\r\n')],
   ['a line that is not a header', message('Subject: x\r\nnot a header\r\n')],
   ['no header section', Buffer.from('just text, no headers at all\r\n')],
+  [
+    'multipart/alternative',
+    message(mixedHead().replace('mixed', 'alternative'), `${textPart()}--${B}--\r\n`),
+  ],
+  ['a preamble', mixed([`This is a multi-part message.\r\n${textPart()}`, pdfPart()])],
+  ['an epilogue', mixed([textPart(), pdfPart()], `--${B}--\r\nepilogue\r\n`)],
+  ['an unclosed multipart', mixed([textPart(), pdfPart()], '')],
+  ['HTML first', mixed([textPart('<p>x</p>\r\n', 'Content-Type: text/html\r\n'), pdfPart()])],
+  [
+    'quoted-printable text',
+    mixed([
+      textPart('a=3Db\r\n', 'Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n'),
+      pdfPart(),
+    ]),
+  ],
+  [
+    'an inline image with a Content-ID',
+    mixed([
+      textPart(),
+      pdfPart(
+        'i.png',
+        'Content-Type: image/png\r\nContent-ID: <i@x>\r\nContent-Disposition: inline; filename="i.png"\r\n',
+      ),
+    ]),
+  ],
+  [
+    'a text attachment',
+    mixed([
+      textPart(),
+      pdfPart('n.txt', 'Content-Type: text/plain\r\nContent-Disposition: attachment; filename="n.txt"\r\n'),
+    ]),
+  ],
+  [
+    'an RFC 2231 file name',
+    mixed([
+      textPart(),
+      pdfPart(
+        'x',
+        "Content-Type: application/pdf\r\nContent-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf\r\n",
+      ),
+    ]),
+  ],
+  [
+    'an encoded file name',
+    mixed([
+      textPart(),
+      pdfPart(
+        'x',
+        'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="=?UTF-8?Q?r=C3=A9sum=C3=A9.pdf?="\r\n',
+      ),
+    ]),
+  ],
+  [
+    'a nested multipart',
+    mixed([
+      textPart(),
+      `--${B}\r\nContent-Type: multipart/alternative; boundary="in"\r\n\r\n--in\r\n\r\nx\r\n--in--\r\n`,
+    ]),
+  ],
+  [
+    'an attachment without a file name',
+    mixed([textPart(), pdfPart('x', 'Content-Type: application/pdf\r\nContent-Disposition: attachment\r\n')]),
+  ],
+  ['an empty text part (its delimiter follows the blank line)', mixed([textPart(''), pdfPart()])],
+  ['padding after a boundary', mixed([textPart().replace(`--${B}\r\n`, `--${B}  \r\n`), pdfPart()])],
 ];
 
 describe('quick summary parse', () => {
@@ -116,6 +218,15 @@ describe('quick summary parse', () => {
     expect(quick).not.toBeNull();
     expect(quick).toEqual(await parseSummary(raw));
   });
+
+  it.each(QUICK_MIXED)(
+    'takes the quick path for multipart/mixed and matches mailparser: %s',
+    async (_name, raw) => {
+      const quick = quickSummary(raw);
+      expect(quick).not.toBeNull();
+      expect(quick).toEqual(await parseSummary(raw));
+    },
+  );
 
   it.each(FALLBACK)('leaves %s to mailparser', (_name, raw) => {
     expect(quickSummary(raw)).toBeNull();
