@@ -109,7 +109,10 @@ function attachmentOf(raw: Buffer, start: number, end: number): QuickAttachment 
   for (const { key, line } of part.lines) {
     const value = valueOf(line);
     if (key === 'content-type' && contentType === null) {
-      const type = /^([a-z0-9-]+\/[a-z0-9.+-]+)(?:\s*;\s*name\s*=\s*"[A-Za-z0-9._ -]+")?$/i.exec(value);
+      const type =
+        /^([a-z0-9-]+\/[a-z0-9.+-]+)(?:\s*;\s*name\s*=\s*(?:"[A-Za-z0-9._ -]+"|[A-Za-z0-9._-]+))?$/i.exec(
+          value,
+        );
       if (!type || /^(?:text|multipart|message)\//i.test(value)) return null;
       contentType = (type[1] as string).toLowerCase();
     } else if (key === 'content-disposition' && filename === null) {

@@ -7,7 +7,8 @@ import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './st
 /** Asynchronous access to the writer thread; every write to the database goes through it. */
 export interface StoreWriter {
   /** Commits the ops in one transaction; resolves with the IDs of messages pruned by --max. */
-  writeBatch(ops: readonly WriteOp[]): Promise<string[]>;
+  /** `transfer`: buffers of the ops that move to the writer thread (unusable here afterwards). */
+  writeBatch(ops: readonly WriteOp[], transfer?: readonly ArrayBuffer[]): Promise<string[]>;
   /** Writes the search rows still queued, so a search sees every stored message. */
   flushSearch(): Promise<void>;
   delete(selection: Selection): Promise<string[]>;
@@ -66,18 +67,18 @@ export async function startStoreWriter(init: WriterInit): Promise<StoreWriter> {
     pending.clear();
   }
 
-  function call(c: WriterCall): Promise<unknown> {
+  function call(c: WriterCall, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     if (closing) return Promise.reject(new Error('database writer is closed'));
     return new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       const request: WriterRequest = { ...c, id };
-      worker.postMessage(request);
+      worker.postMessage(request, [...transfer]);
     });
   }
 
   return {
-    writeBatch: (ops) => call({ call: 'writeBatch', ops }) as Promise<string[]>,
+    writeBatch: (ops, transfer) => call({ call: 'writeBatch', ops }, transfer) as Promise<string[]>,
     flushSearch: () => call({ call: 'flushSearch' }).then(() => undefined),
     delete: (selection) => call({ call: 'delete', selection }) as Promise<string[]>,
     setRead: (selection, read) => call({ call: 'setRead', selection, read }) as Promise<string[]>,

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { parseSummary, quickSummary } from '../../src/parse/parse-summary.ts';
 import { simpleAddressList } from '../../src/parse/quick-parse.ts';
@@ -305,4 +306,25 @@ describe('address lists read without mailparser', () => {
       }
     },
   );
+});
+
+describe('quick parse of what nodemailer sends', () => {
+  it('reads a text mail with attachments as mailparser does', async () => {
+    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+    const sent = await transport.sendMail({
+      from: 'App <app@example.test>',
+      to: 'ann@example.test',
+      subject: 'Your invoice',
+      text: 'Hello Ann,\nyour invoice is attached.\n',
+      attachments: [
+        { filename: 'invoice.pdf', content: Buffer.alloc(60_000, 7) },
+        { filename: 'data.bin', content: Buffer.from('raw bytes') },
+      ],
+    });
+    const raw = sent.message as Buffer;
+    const quick = quickSummary(raw);
+    expect(quick).not.toBeNull();
+    expect(quick).toEqual(await parseSummary(raw));
+    expect(quick?.summary.attachments).toBe(2);
+  });
 });

@@ -13,6 +13,7 @@ interface MessageJson {
   ParseError: string;
   SessionID: string;
   Envelope: { From: string; To: string[]; Helo: string; SMTPUTF8: boolean };
+  Attachments: { FileName: string }[];
 }
 
 async function greet(port: number): Promise<SmtpConversation> {
@@ -240,6 +241,32 @@ describe('SMTP conversation', () => {
     const text = JSON.stringify(session);
     expect(text).not.toContain('top-secret-pw');
     expect(text).not.toContain(Buffer.from('top-secret-pw').toString('base64'));
+  });
+
+  it('stores a large text-and-attachments mail byte for byte (read at once, its buffer moved to the writer)', async () => {
+    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+    const composed = await transport.sendMail({
+      from: 'app@example.test',
+      to: 'ann@example.test',
+      subject: 'Your invoice 7',
+      text: 'Hello Ann,\nyour invoice is attached.\n',
+      attachments: [{ filename: 'invoice.pdf', content: Buffer.alloc(90_000, 0x41) }],
+    });
+    const raw = (composed.message as Buffer).toString('latin1');
+    const smtp = await greet(app.smtpPort);
+    await smtp.command('MAIL FROM:<app@example.test>');
+    await smtp.command('RCPT TO:<ann@example.test>');
+    await smtp.command('DATA');
+    smtp.write(dataPayload(raw));
+    const done = await smtp.read();
+    expect(done.code).toBe(250);
+    await smtp.command('QUIT');
+    const id = queuedId(done.text);
+    const stored = Buffer.from(await (await app.http(`api/v1/message/${id}/raw`)).arrayBuffer());
+    expect(stored.equals(Buffer.from(raw.endsWith('\r\n') ? raw : `${raw}\r\n`, 'latin1'))).toBe(true);
+    const message = await app.json<MessageJson>(`api/v1/message/${id}`);
+    expect(message.Subject).toBe('Your invoice 7');
+    expect(message.Attachments.map((a) => a.FileName)).toEqual(['invoice.pdf']);
   });
 
   it('shows an open session its latest lines, and each line once after the close', async () => {
