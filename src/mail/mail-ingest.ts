@@ -40,8 +40,9 @@ export interface Accepted {
  * 2. In the background the message is parsed, its summary, search index and tags are written,
  *    and only then is it listed and announced ("message.new"). The 250 never waits for parsing,
  *    so a connection's next message is already arriving while this one is parsed.
- * Simple text mail (parse-summary.ts quickSummary) takes one step: it is parsed before the
- * commit, which stores it indexed, and it is announced as soon as that commit is done.
+ * Simple mail (parse-summary.ts quickSummary: plain text, or text and attachments) takes one
+ * step: it is parsed before the commit, which stores it indexed, and it is announced as soon as
+ * that commit is done.
  * settled() lets the API answer as if both steps were one: a request waits for every message
  * accepted before it to be indexed (about a millisecond), so "send, then GET" always finds it.
  */
@@ -85,7 +86,7 @@ export class MailIngest {
       envelope: incoming.envelope,
       session: incoming.session,
     };
-    // Simple text mail is parsed on the spot (tens of µs) and committed indexed in the same
+    // Simple mail is parsed on the spot (tens of µs) and committed indexed in the same
     // write: one op instead of two, and it is listed the moment its 250 is due.
     const quick = quickIndex(this.#deps.parser, stored);
     if (quick) {

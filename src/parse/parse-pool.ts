@@ -7,7 +7,7 @@ export interface SummaryParser {
   /** Never rejects: a message that cannot be parsed resolves with an empty summary and a problem. */
   parse(raw: Buffer): Promise<SummaryResult>;
   /**
-   * The same result at once for simple text mail small enough to parse inline (parse-summary.ts
+   * The same result at once for simple mail small enough to parse inline (parse-summary.ts
    * quickSummary, ~50 µs for 2 KB); null for any other message, which needs parse().
    */
   quick(raw: Buffer): SummaryResult | null;

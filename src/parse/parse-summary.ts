@@ -61,8 +61,9 @@ export async function parseSummary(raw: Buffer): Promise<SummaryResult> {
 }
 
 /**
- * The same result as parseSummary, at once, for a simple text/plain message (quick-parse.ts);
- * null for any other message, which needs parseSummary.
+ * The same result as parseSummary, at once, for simple mail (quick-parse.ts: one text/plain
+ * part, or a multipart/mixed of one and attachments); null for any other message, which needs
+ * parseSummary.
  */
 export function quickSummary(raw: Buffer): SummaryResult | null {
   try {
