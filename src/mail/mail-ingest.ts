@@ -50,8 +50,6 @@ export class MailIngest {
   readonly #deps: IngestDeps;
   readonly #commits: GroupCommit<WriteOp, string[]>;
   readonly #indexing = new Set<Promise<void>>();
-  /** Message buffers nothing here reads after their commit: moved to the writer thread, not copied. */
-  readonly #handedOver = new WeakSet<ArrayBufferLike>();
   /** Set when a message was committed since the last search flush (its search row may be queued). */
   #searchBehind = false;
   #searchFlush: Promise<void> | null = null;
@@ -59,7 +57,7 @@ export class MailIngest {
   constructor(deps: IngestDeps) {
     this.#deps = deps;
     this.#commits = new GroupCommit(
-      (ops) => deps.writer.writeBatch(ops, this.#handOver(ops)),
+      (ops) => deps.writer.writeBatch(ops, handOver(ops)),
       (pruned) => {
         if (pruned.length === 0) return;
         deps.stats.messagesDeleted += pruned.length;
@@ -92,7 +90,6 @@ export class MailIngest {
     if (quick) {
       const { index, summary } = quick;
       const size = incoming.raw.length;
-      if (ownsItsMemory(incoming.raw)) this.#handedOver.add(incoming.raw.buffer);
       await this.#commits.submit({ kind: 'message', message: { ...message, index } });
       this.#searchBehind = true;
       this.#accepted(size);
@@ -105,20 +102,6 @@ export class MailIngest {
     this.#accepted(incoming.raw.length);
     this.#track(this.#index(stored, parsing));
     return { id, size: incoming.raw.length };
-  }
-
-  /**
-   * The buffers of a batch's parsed messages, moved rather than copied to the writer thread: the
-   * structured clone of a 100 KB message was 7 % of the SMTP thread's time (100 KB ingest bench
-   * profile). Only a parsed message qualifies; one still being parsed is read meanwhile.
-   */
-  #handOver(ops: readonly WriteOp[]): ArrayBuffer[] {
-    const moved: ArrayBuffer[] = [];
-    for (const op of ops) {
-      const buffer = op.kind === 'message' ? op.message.raw.buffer : null;
-      if (buffer instanceof ArrayBuffer && this.#handedOver.has(buffer)) moved.push(buffer);
-    }
-    return moved;
   }
 
   #accepted(bytes: number): void {
@@ -273,10 +256,26 @@ function withEnvelope(summary: ParsedSummary, envelope: Envelope, unparsed: bool
 }
 
 /**
+ * The buffers of a batch's parsed messages, moved rather than copied to the writer thread: the
+ * structured clone of a 100 KB message was 7 % of the SMTP thread's time (100 KB ingest bench
+ * profile). A message op carrying its index was parsed before its commit, and nothing here reads
+ * its bytes again; one without is still being parsed meanwhile.
+ */
+function handOver(ops: readonly WriteOp[]): ArrayBuffer[] {
+  const moved: ArrayBuffer[] = [];
+  for (const op of ops) {
+    if (op.kind === 'message' && op.message.index && ownsItsMemory(op.message.raw)) {
+      moved.push(op.message.raw.buffer as ArrayBuffer);
+    }
+  }
+  return moved;
+}
+
+/**
  * Whether a buffer is the whole of its memory: Node hands out buffers under 4 KiB as slices of
  * a shared pool, which must not be moved; larger ones (Buffer.concat's result) own theirs.
  */
-function ownsItsMemory(raw: Buffer): boolean {
+function ownsItsMemory(raw: Uint8Array): boolean {
   return (
     raw.buffer instanceof ArrayBuffer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength
   );
