@@ -108,6 +108,21 @@ interface AuditEvent {
   readonly detail: string | null;
 }
 
+/** POST /auth/password/forgot with Host and X-Forwarded-Host (plus `extra`) naming evil.example. */
+function forgotFromEvilHost(app: AuthApp, email: string, extra: Record<string, string>): Promise<RawAnswer> {
+  return rawRequest(app.httpUrl, {
+    path: 'auth/password/forgot',
+    headers: {
+      host: 'evil.example',
+      'x-forwarded-host': 'evil.example',
+      ...extra,
+      'content-type': 'application/json',
+      ...app.freshIp(),
+    },
+    chunks: [JSON.stringify({ email })],
+  });
+}
+
 async function events(app: AuthApp): Promise<AuditEvent[]> {
   const res = await app.get<{ events: AuditEvent[] }>('_harness/events');
   expect(res.status).toBe(200);
@@ -460,17 +475,9 @@ describe('the auth API with --auth-harness', () => {
       const email = fresh('poison');
       await signUp(app, email);
       const before = await app.latestMail(email);
-      const res = await rawRequest(app.httpUrl, {
-        path: 'auth/password/forgot',
-        headers: {
-          host: 'evil.example',
-          'x-forwarded-host': 'evil.example',
-          'x-forwarded-proto': 'https',
-          forwarded: 'for=1.2.3.4;host=evil.example;proto=https',
-          'content-type': 'application/json',
-          ...app.freshIp(),
-        },
-        chunks: [JSON.stringify({ email })],
+      const res = await forgotFromEvilHost(app, email, {
+        'x-forwarded-proto': 'https',
+        forwarded: 'for=1.2.3.4;host=evil.example;proto=https',
       });
       expect(res.status).toBe(202);
       const mail = await app.latestMail(email, before.id);
@@ -844,17 +851,7 @@ describe('the auth API with --auth-app-url and --auth-allowed-origins', () => {
     const email = 'appurl@example.com';
     await signUp(app, email);
     const before = await app.latestMail(email);
-    const res = await rawRequest(app.httpUrl, {
-      path: 'auth/password/forgot',
-      headers: {
-        host: 'evil.example',
-        'x-forwarded-host': 'evil.example',
-        forwarded: 'host=evil.example;proto=http',
-        'content-type': 'application/json',
-        ...app.freshIp(),
-      },
-      chunks: [JSON.stringify({ email })],
-    });
+    const res = await forgotFromEvilHost(app, email, { forwarded: 'host=evil.example;proto=http' });
     expect(res.status).toBe(202);
     const mail = await app.latestMail(email, before.id);
     expect(mail.resetLink).toMatch(/^https:\/\/app\.example\/reset-password#token=[A-Za-z0-9_-]{43}$/);

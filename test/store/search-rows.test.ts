@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedSummary } from '../../src/mail/mail-types.ts';
 import { parseSearch } from '../../src/inbox/search-query.ts';
+import { EMPTY_SUMMARY } from '../../src/parse/parse-summary.ts';
 import { MailReads } from '../../src/store/mail-reads.ts';
 import { MailWrites } from '../../src/store/mail-writes.ts';
 import { openDatabase, openWriterConnection, type OpenedDatabase } from '../../src/store/store-open.ts';
@@ -21,20 +22,11 @@ const ENVELOPE = {
 
 function summary(subject: string): ParsedSummary {
   return {
+    ...EMPTY_SUMMARY,
     messageId: `${subject}@example.test`,
     subject,
     from: { name: '', address: 'app@example.test' },
     to: [{ name: '', address: 'ann@example.test' }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    returnPath: '',
-    date: null,
-    attachments: 0,
-    inline: 0,
-    snippet: '',
-    code: null,
-    link: null,
   };
 }
 
