@@ -71,10 +71,10 @@ export function simpleTextPlain(lines: readonly HeaderLine[]): boolean {
   return true;
 }
 
-/** A header line's value, unfolded and trimmed. */
+/** A header line's value as libmime.decodeHeader gives it: folds turned into one space, trimmed. */
 export function valueOf(line: string): string {
   return line
     .slice(line.indexOf(':') + 1)
-    .replace(/\r\n/g, '')
+    .replace(/\r\n[ \t]*/g, ' ')
     .trim();
 }

@@ -4,6 +4,7 @@ import {
   MAX_HEADER_BYTES,
   plainHeaderBytes,
   simpleTextPlain,
+  valueOf,
   type HeaderLine,
 } from './quick-headers.ts';
 import { mixedBody, mixedBoundary, type QuickAttachment } from './quick-multipart.ts';
@@ -82,7 +83,7 @@ function simpleAddressHeaders(lines: readonly HeaderLine[]): Record<string, unkn
   for (const { key, line } of lines) {
     const field = ADDRESS_FIELDS.get(key);
     if (field === undefined) continue;
-    const value = simpleAddressList(unfoldedValue(line));
+    const value = simpleAddressList(valueOf(line));
     if (value === null) return null;
     const parsed = { value };
     const earlier = out[field] as { value: unknown } | { value: unknown }[] | undefined;
@@ -122,14 +123,6 @@ export function simpleAddressList(value: string): { address: string; name: strin
   // A trailing comma ("a@x, ") ends the last match at the end: addressparser ignores it too,
   // but anything short of the end is some other form.
   return list;
-}
-
-/** A header line's value as libmime.decodeHeader gives it: folds turned into one space, trimmed. */
-function unfoldedValue(line: string): string {
-  return line
-    .slice(line.indexOf(':') + 1)
-    .replace(/\r\n[ \t]*/g, ' ')
-    .trim();
 }
 
 interface HeaderProcessor {
