@@ -34,11 +34,8 @@ export function searchFilter(query: SearchQuery): SqlFilter {
   const positive: string[] = [];
   for (const term of query) {
     if (term.kind === 'text') {
-      const phrase = phraseQuery(term.value);
-      // A word with no letter or digit ("-", "@") cannot be matched by word; it is skipped.
-      if (phrase === null) continue;
-      const columns = COLUMNS[term.field];
-      const match = columns ? `${columns} : ${phrase}` : phrase;
+      const match = textMatch(term);
+      if (match === null) continue;
       if (term.negate) {
         clauses.push(`NOT ${IN_SEARCH}`);
         params.push(match);
@@ -70,16 +67,25 @@ export function textOnlyMatch(
   const negative: string[] = [];
   for (const term of query) {
     if (term.kind !== 'text') return null;
-    const phrase = phraseQuery(term.value);
-    if (phrase === null) continue;
-    const columns = COLUMNS[term.field];
-    (term.negate ? negative : positive).push(`(${columns ? `${columns} : ${phrase}` : phrase})`);
+    const match = textMatch(term);
+    if (match !== null) (term.negate ? negative : positive).push(`(${match})`);
   }
   if (positive.length === 0 && negative.length === 0) return null;
   return {
     positive: positive.length > 0 ? positive.join(' AND ') : null,
     negative: negative.length > 0 ? negative.join(' OR ') : null,
   };
+}
+
+/**
+ * A text term as an FTS5 expression, limited to its field's columns; null for a word with no
+ * letter or digit ("-", "@"), which cannot be matched by word and is skipped.
+ */
+function textMatch(term: Extract<SearchTerm, { kind: 'text' }>): string | null {
+  const phrase = phraseQuery(term.value);
+  if (phrase === null) return null;
+  const columns = COLUMNS[term.field];
+  return columns ? `${columns} : ${phrase}` : phrase;
 }
 
 function plainClause(term: Exclude<SearchTerm, { kind: 'text' }>): [string, unknown[]] {
