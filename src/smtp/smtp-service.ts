@@ -18,6 +18,7 @@ import type { RuntimeStats } from '../mail/runtime-stats.ts';
 import { checkCredentials } from './smtp-auth.ts';
 import { coalesceWrites } from './smtp-coalesce.ts';
 import { readMessage, toEnvelope } from './smtp-data.ts';
+import { installDataDecoder } from './smtp-data-stream.ts';
 import { later, SmtpChaos } from './smtp-chaos.ts';
 import { smtpError } from './smtp-errors.ts';
 import { SessionRecorder } from './smtp-session-recorder.ts';
@@ -67,6 +68,7 @@ interface Connection {
  */
 export async function startSmtp(deps: SmtpDeps): Promise<SmtpService> {
   const { config, log } = deps;
+  installDataDecoder();
   const connections = new Map<string, Connection>();
   const sessionWrites = new Set<Promise<void>>();
   /** Waiting for the last connection's onClose during shutdown. */

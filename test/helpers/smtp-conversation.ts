@@ -86,6 +86,14 @@ export class SmtpConversation {
     this.#socket.write(data);
   }
 
+  /** Writes `data` as a segment of its own (Nagle off) and waits until it has left. */
+  flush(data: string | Buffer): Promise<void> {
+    this.#socket.setNoDelay(true);
+    return new Promise((resolve, reject) =>
+      this.#socket.write(data, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
   /** Sends one command line and returns its reply. */
   async command(line: string): Promise<Reply> {
     this.write(`${line}\r\n`);
