@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CpuShare } from './cpu.ts';
+import { describeMachine, type MachineProbe } from './machine.ts';
 import { REPO_ROOT } from './server.ts';
 import { median } from './stats.ts';
 
@@ -20,6 +21,8 @@ export interface Environment {
   readonly source: string;
   /** How catchall was started, e.g. "node --import tsx". */
   readonly runner: string;
+  /** The machine's latencies and CPU speed just before the scenarios (machine.ts). */
+  readonly machine: MachineProbe;
 }
 
 export interface ResultRecord {
@@ -50,7 +53,12 @@ export interface TableRow {
 }
 
 /** `snapshot`: the commit --source ran (null: the working tree). */
-export function environment(source: string, snapshot: string | null, runner: string): Environment {
+export function environment(
+  source: string,
+  snapshot: string | null,
+  runner: string,
+  machine: MachineProbe,
+): Environment {
   const git = (...args: string[]): string | null => {
     try {
       return execFileSync('git', args, {
@@ -73,6 +81,7 @@ export function environment(source: string, snapshot: string | null, runner: str
     srcDirty: snapshot ? false : status === null ? null : status.length > 0,
     source,
     runner,
+    machine,
   };
 }
 
@@ -121,7 +130,8 @@ export function formatTable(rows: readonly TableRow[], env: Environment, when: D
   const title =
     `catchall bench, ${when.toISOString()}: Node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ` +
     `commit ${env.commit ?? '?'}${env.srcDirty ? ' + uncommitted src/ changes' : ''}` +
-    `${env.source === 'worktree' ? '' : ` (snapshot of --source ${env.source})`}, ${env.runner}`;
+    `${env.source === 'worktree' ? '' : ` (snapshot of --source ${env.source})`}, ${env.runner}\n` +
+    `machine before the runs: ${describeMachine(env.machine)}`;
   return [title, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

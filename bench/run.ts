@@ -5,6 +5,7 @@
  * bench/results/<date>.jsonl), then a table; progress goes to stderr. See bench/README.md.
  */
 import { waitForQuiet, type CpuShare, type Quiet } from './cpu.ts';
+import { describeMachine, probeMachine } from './machine.ts';
 import { latencyResult, waitersResult, type LatencyMode } from './latency-results.ts';
 import { latencyRun, waitersRun } from './latency-scenarios.ts';
 import { TIMELINE_MS } from './load.ts';
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
   } else {
     useStartScript();
   }
-  const env = environment(options.source, snapshot, runnerLabel);
+  const env = environment(options.source, snapshot, runnerLabel, await probeMachine());
   const when = new Date();
   const records: ResultRecord[] = [];
   const rows: TableRow[] = [];
@@ -142,6 +143,7 @@ async function main(): Promise<number> {
     `catchall bench: ${env.cpus} CPUs, Node ${env.node}, commit ${env.commit ?? '?'}` +
       `${options.quick ? ' (quick)' : ''}`,
   );
+  log(`machine: ${describeMachine(env.machine)}`);
 
   if (options.only.has('ingest')) {
     for (const [i, size] of options.sizes.entries()) {
