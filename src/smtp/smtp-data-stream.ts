@@ -60,7 +60,7 @@ class Joined {
  * very start of DATA is checked only while nothing has been consumed (_atDataStart), so TCP
  * segmentation cannot end DATA early and smuggle commands.
  */
-function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): void {
+export function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): void {
   const dataStream = this._dataStream;
   if (!dataStream) return done();
   const data = new Joined(this._lastBytes || EMPTY, chunk);
@@ -75,9 +75,10 @@ function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): void {
     start = 1;
     this._atDataStart = false;
   }
-  const pass = (from: number, to: number): boolean => {
+  // Passes content on (and counts it); false once the stream wants the writer to wait.
+  const pass = (pieces: readonly Buffer[]): boolean => {
     let flowing = true;
-    for (const piece of data.pieces(from, to)) {
+    for (const piece of pieces) {
       this._countDataBytes(piece.length);
       if (dataStream.writable) flowing = dataStream.write(piece);
     }
@@ -102,17 +103,14 @@ function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): void {
       // "\r\n.\r\n": the content ends with that first CRLF.
       const pieces = data.pieces(start, i);
       const last = pieces.pop() ?? false;
-      for (const piece of pieces) {
-        this._countDataBytes(piece.length);
-        if (dataStream.writable) dataStream.write(piece);
-      }
+      pass(pieces);
       if (last) this._countDataBytes(last.length);
       this._endDataMode(last, data.rest(i + 3), done);
       return;
     }
     if (data.at(i + 1) === DOT) {
       // "\n..": the first dot escapes the second and is dropped (RFC 5321 §4.5.2).
-      pass(start, i);
+      pass(data.pieces(start, i));
       start = i + 1;
       dot = start + 2;
       continue;
@@ -123,7 +121,7 @@ function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): void {
   const keep = Math.max(start, len - 4);
   this._lastBytes = keep >= data.carry.length ? chunk.subarray(keep - data.carry.length) : data.rest(keep);
   if (keep === start) return done();
-  if (pass(start, keep) || dataStream.destroyed || !dataStream.writable) return done();
+  if (pass(data.pieces(start, keep)) || dataStream.destroyed || !dataStream.writable) return done();
   // A stream the application destroys never drains, it only closes.
   const resume = (): void => {
     dataStream.removeListener('drain', resume);
@@ -149,5 +147,3 @@ export function installDataDecoder(): void {
   prototype[ORIGINAL] ??= prototype._feedDataStream;
   prototype._feedDataStream = feedDataStream;
 }
-
-export { feedDataStream };
