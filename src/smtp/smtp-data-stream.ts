@@ -142,7 +142,11 @@ const prototype = SMTPStream.prototype as SMTPStream & { [ORIGINAL]?: Decoder };
 /** smtp-server's own decoder, for the tests that compare the two. */
 export const smtpServerDecoder: Decoder = prototype[ORIGINAL] ?? prototype._feedDataStream;
 
-/** Replaces smtp-server's DATA decoder with feedDataStream (above), for every SMTP server. */
+/**
+ * Replaces smtp-server's DATA decoder with feedDataStream (above), for every SMTP server. It
+ * relies on SMTPStream's internals as of the locked 3.21.6 (typed in its .d.ts); after an upgrade
+ * the comparison test shows whether they still hold.
+ */
 export function installDataDecoder(): void {
   prototype[ORIGINAL] ??= prototype._feedDataStream;
   prototype._feedDataStream = feedDataStream;
