@@ -119,7 +119,7 @@ export function feedDataStream(this: SMTPStream, chunk: Buffer, done: Done): voi
   }
   // Hold back the last 4 bytes (a terminator may begin there); pass on what comes before them.
   const keep = Math.max(start, len - 4);
-  this._lastBytes = keep >= data.carry.length ? chunk.subarray(keep - data.carry.length) : data.rest(keep);
+  this._lastBytes = data.rest(keep);
   if (keep === start) return done();
   if (pass(data.pieces(start, keep)) || dataStream.destroyed || !dataStream.writable) return done();
   // A stream the application destroys never drains, it only closes.
