@@ -89,6 +89,7 @@ export class MailIngest {
     const quick = quickIndex(this.#deps.parser, stored);
     if (quick) {
       const { index, summary } = quick;
+      // Read before the commit: the batch may move the buffer to the writer (handOver, below).
       const size = incoming.raw.length;
       await this.#commits.submit({ kind: 'message', message: { ...message, index } });
       this.#searchBehind = true;

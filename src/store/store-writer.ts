@@ -6,8 +6,10 @@ import type { WriterCall, WriterInit, WriterRequest, WriterResponse } from './st
 
 /** Asynchronous access to the writer thread; every write to the database goes through it. */
 export interface StoreWriter {
-  /** Commits the ops in one transaction; resolves with the IDs of messages pruned by --max. */
-  /** `transfer`: buffers of the ops that move to the writer thread (unusable here afterwards). */
+  /**
+   * Commits the ops in one transaction; resolves with the IDs of messages pruned by --max.
+   * `transfer`: buffers of the ops that move to the writer thread (unusable here afterwards).
+   */
   writeBatch(ops: readonly WriteOp[], transfer?: readonly ArrayBuffer[]): Promise<string[]>;
   /** Writes the search rows still queued, so a search sees every stored message. */
   flushSearch(): Promise<void>;
