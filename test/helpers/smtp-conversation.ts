@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 
 /** One SMTP reply: its code and every line of text (multi-line replies joined). */
 export interface Reply {
@@ -116,6 +117,15 @@ export class SmtpConversation {
   end(): void {
     this.#socket.end();
   }
+}
+
+/**
+ * The exact bytes nodemailer composes for `mail` (CRLF line ends, as it sends them over SMTP),
+ * without sending them anywhere.
+ */
+export async function composeMail(mail: SendMailOptions): Promise<Buffer> {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return (await composer.sendMail(mail)).message as Buffer;
 }
 
 /** A minimal RFC 5322 message with CRLF line ends. */

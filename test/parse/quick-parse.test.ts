@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { parseSummary, quickSummary } from '../../src/parse/parse-summary.ts';
 import { simpleAddressList } from '../../src/parse/quick-parse.ts';
+import { composeMail } from '../helpers/smtp-conversation.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const fixtureFiles = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) =>
@@ -310,8 +310,7 @@ describe('address lists read without mailparser', () => {
 
 describe('quick parse of what nodemailer sends', () => {
   it('reads a text mail with attachments as mailparser does', async () => {
-    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    const sent = await transport.sendMail({
+    const raw = await composeMail({
       from: 'App <app@example.test>',
       to: 'ann@example.test',
       subject: 'Your invoice',
@@ -321,7 +320,6 @@ describe('quick parse of what nodemailer sends', () => {
         { filename: 'data.bin', content: Buffer.from('raw bytes') },
       ],
     });
-    const raw = sent.message as Buffer;
     const quick = quickSummary(raw);
     expect(quick).not.toBeNull();
     expect(quick).toEqual(await parseSummary(raw));

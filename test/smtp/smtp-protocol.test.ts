@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPayload, rfc822, SmtpConversation } from '../helpers/smtp-conversation.ts';
+import { composeMail, dataPayload, rfc822, SmtpConversation } from '../helpers/smtp-conversation.ts';
 import { eventually, startTestApp, type MessagesList, type TestApp } from '../helpers/test-app.ts';
 
 interface MessageJson {
@@ -244,15 +244,14 @@ describe('SMTP conversation', () => {
   });
 
   it('stores a large text-and-attachments mail byte for byte (read at once, its buffer moved to the writer)', async () => {
-    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    const composed = await transport.sendMail({
+    const composed = await composeMail({
       from: 'app@example.test',
       to: 'ann@example.test',
       subject: 'Your invoice 7',
       text: 'Hello Ann,\nyour invoice is attached.\n',
       attachments: [{ filename: 'invoice.pdf', content: Buffer.alloc(90_000, 0x41) }],
     });
-    const raw = (composed.message as Buffer).toString('latin1');
+    const raw = composed.toString('latin1');
     const smtp = await greet(app.smtpPort);
     await smtp.command('MAIL FROM:<app@example.test>');
     await smtp.command('RCPT TO:<ann@example.test>');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChildCatchall, childFetch, type RunningChild } from '../helpers/child-catchall.ts';
-import { dataPayload, rfc822, SmtpConversation } from '../helpers/smtp-conversation.ts';
+import { composeMail, dataPayload, rfc822, SmtpConversation } from '../helpers/smtp-conversation.ts';
 import { startTestApp, type MessagesList, type TestApp } from '../helpers/test-app.ts';
 
 interface MessageJson {
@@ -74,8 +74,7 @@ async function listAll(app: TestApp): Promise<MessagesList> {
 describe('a file database', () => {
   it('keeps every message, byte for byte, across a restart', async () => {
     // Built with CRLF line ends, so what nodemailer sends is exactly these bytes.
-    const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    const composed = await composer.sendMail({
+    const composed = await composeMail({
       from: 'App <app@example.test>',
       to: 'ann@example.test',
       subject: 'Grüße — composed',
@@ -96,7 +95,7 @@ describe('a file database', () => {
       ),
       'utf8',
     );
-    const raws = [composed.message as Buffer, handWritten];
+    const raws = [composed, handWritten];
 
     const first = await startOnDatabase();
     const transport = smtpTransport(first.smtpPort);
