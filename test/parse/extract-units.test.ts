@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cleanText, textDoc } from '../../src/parse/extract-doc.ts';
 import { extract, type ExtractInput } from '../../src/parse/extract.ts';
 
 /** Focused tables: one behaviour per row, on inputs small enough to read. */
@@ -215,5 +216,46 @@ describe('link extraction', () => {
       text: 'Reset password',
       kind: 'reset',
     });
+  });
+});
+
+describe('text as lines (textDoc)', () => {
+  /** The definition textDoc's one-pass cleaning must keep: each line cleaned and trimmed on its own. */
+  const lineByLine = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => cleanText(line).trim())
+      .filter(Boolean);
+  const pieces = [
+    'a',
+    'Code',
+    '１２３',
+    ' ',
+    '  ',
+    '\t',
+    '\r',
+    '\n',
+    '\n\n',
+    '\u00a0',
+    '\u2028',
+    '\u3000',
+    '\u200b',
+    '\u00ad',
+    '\ufeff',
+    '\u034f',
+    ' \u200b ',
+  ];
+
+  it('gives the lines that cleaning each line on its own gives, on every mix of awkward characters', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      for (let k = next() % 12; k > 0; k--) text += pieces[next() % pieces.length];
+      expect(
+        textDoc(text).lines.map((l) => l.text),
+        JSON.stringify(text),
+      ).toEqual(lineByLine(text));
+    }
   });
 });
