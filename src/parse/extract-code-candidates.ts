@@ -79,8 +79,9 @@ function lineCandidates(text: string, line: number, out: Candidate[]): void {
       tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   }
   const used = new Set<number>();
-  // Built in place rather than spread from a partial candidate: the spread was a fifth of the
-  // time the 2 KB bench mail's subject took here.
+  // Built in place rather than spread from a partial candidate, so every candidate has one object
+  // shape: for the 2 KB bench mail's subject, finding candidates took 1.3 instead of 2.3 µs and
+  // scoring them 1.3 instead of 2.2 (scratch measurement).
   const push = (
     value: string,
     display: string,

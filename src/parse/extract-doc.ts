@@ -80,8 +80,9 @@ function visibleText(text: string): string {
 /**
  * Plain text (or a subject) as lines: each line as cleanText and trim leave it, empty ones
  * dropped. The whole text is cleaned in one pass before it is split, which gives the same lines
- * (no rule looks across a line feed) in a third of the time of cleaning line by line: 1.2 instead
- * of 3.7 µs for the 24 lines of the 2 KB bench mail, whose ingest runs this on every message.
+ * (no rule looks across a line feed) with one regular-expression scan instead of three per line:
+ * 2.9 instead of 3.7 µs for the 24 lines of the 2 KB bench mail, whose ingest runs this on every
+ * message. test/parse/extract-units.test.ts checks it against cleaning line by line.
  */
 export function textDoc(text: string): Doc {
   const lines: DocLine[] = [];

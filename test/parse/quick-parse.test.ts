@@ -72,6 +72,11 @@ const QUICK: [string, Buffer][] = [
     'a Message-ID without brackets and an empty Subject',
     message('Message-ID: abc@example.test\r\nSubject:\r\n'),
   ],
+  [
+    'an empty Subject and Message-ID before filled ones, and a half-bracketed Message-ID',
+    message('Subject:\r\nSubject:  second \r\nMessage-ID:\r\nMessage-ID: <half@example.test\r\n'),
+  ],
+  ['a Message-ID closed but not opened', message('Message-ID: half@example.test>\r\nSubject: s\r\n')],
   ['dates in several forms', message('Date: 23 Nov 2026 12:00:00 GMT (comment)\r\nSubject: d\r\n')],
   ['an unparseable date', message('Date: yesterday-ish\r\nSubject: d\r\n')],
   [
