@@ -139,12 +139,13 @@ export class MailWrites {
     const seq = Number(
       m.index
         ? this.#sql.insertIndexedMessage.run({
-            ...summaryColumns(m.index),
+            // Before the spread: V8 adds properties to a spread copy on a slow path (mail-ingest.ts).
             id: m.id,
             sessionSeq,
             createdAt: m.createdAt,
             size,
             envelope,
+            ...summaryColumns(m.index),
           }).lastInsertRowid
         : this.#sql.insertMessage.run(m.id, sessionSeq, m.createdAt, size, envelope).lastInsertRowid,
     );
@@ -158,7 +159,7 @@ export class MailWrites {
   #applyIndex(index: MessageIndex): boolean {
     const row = this.#sql.seqOf.get(index.id) as { seq: number; indexed: number } | undefined;
     if (!row || row.indexed === 1) return false;
-    this.#sql.indexMessage.run({ ...summaryColumns(index), seq: row.seq });
+    this.#sql.indexMessage.run({ seq: row.seq, ...summaryColumns(index) });
     this.#indexSearch(row.seq, index);
     return true;
   }
